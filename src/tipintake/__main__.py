@@ -1,0 +1,7 @@
+"""Allow ``python -m tipintake``."""
+
+from __future__ import annotations
+
+from tipintake.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,69 @@
+"""The ``tipintake`` command line: one program, sub-commands per area.
+
+No Qt is imported here. Each area registers its commands from its own module, so
+that the store, forms, sharing and hub commands can grow independently. Errors a
+user can fix print one sentence on stderr and exit 2; failures exit 1; neither
+prints a traceback (tracebacks can carry answers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from tipintake.errors import UserError
+
+# Modules that contribute sub-commands; each has ``register(subparsers)``.
+_COMMAND_MODULES = (
+    "tipintake.cli.store_cmds",
+    "tipintake.cli.forms_cmds",
+    "tipintake.cli.share_cmds",
+    "tipintake.cli.hub_cmds",
+    "tipintake.cli.gui_cmd",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole argument parser, with every area's sub-commands."""
+    parser = argparse.ArgumentParser(
+        prog="tipintake",
+        description="Encrypted intake of anti-trafficking interviews. Without a command, opens the app.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:  # an optional extra (hub, gui) is not installed
+            if exc.name and exc.name.startswith("tipintake"):
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        args = parser.parse_args(["gui", *(argv or [])])
+    try:
+        result = args.func(args)
+    except UserError as exc:
+        print(f"tipintake: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("tipintake: interrupted.", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - a failure must not print a traceback with data
+        print(
+            f"tipintake: the command failed ({type(exc).__name__}). Nothing was changed "
+            "beyond what was already saved; please report this to your administrator.",
+            file=sys.stderr,
+        )
+        return 1
+    return int(result or 0)

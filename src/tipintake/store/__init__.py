@@ -1,0 +1,1 @@
+"""The encrypted store: SQLCipher engine, key slots, users, cases, drafts, search, audit."""
