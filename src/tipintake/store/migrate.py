@@ -25,16 +25,16 @@ BACKUP_DIR = "backups"
 KEEP_BACKUPS = 3
 
 
-def _config() -> Config:
+def _config(location: Path | None = None) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(project_dir("migrations")))
+    cfg.set_main_option("script_location", str(location or project_dir("migrations")))
     return cfg
 
 
-@lru_cache(maxsize=1)
-def head_revision() -> str:
+@lru_cache(maxsize=4)
+def head_revision(location: Path | None = None) -> str:
     """The newest migration shipped with this version of the app."""
-    return ScriptDirectory.from_config(_config()).get_current_head() or ""
+    return ScriptDirectory.from_config(_config(location)).get_current_head() or ""
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -57,14 +57,14 @@ def backup(db_path: Path, engine: Engine) -> Path:
     return target
 
 
-def migrate(db_path: Path, engine: Engine) -> bool:
+def migrate(db_path: Path, engine: Engine, location: Path | None = None) -> bool:
     """Bring the store to the newest schema; returns True when an upgrade ran."""
     current = current_revision(engine)
-    if current == head_revision():
+    if current == head_revision(location):
         return False
     if current is not None and db_path.exists():
         backup(db_path, engine)
-    cfg = _config()
+    cfg = _config(location)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
