@@ -142,3 +142,49 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class SharedRecord(Base):
+    """What was sent to which partner (so withdrawals reach every partner that has a case)."""
+
+    __tablename__ = "shared_records"
+
+    partner: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(64))
+    batch_id: Mapped[str] = mapped_column(String(64), index=True)
+    shared_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class WithdrawalNotice(Base):
+    """A consent withdrawal still to be told to a partner that received the case."""
+
+    __tablename__ = "withdrawal_notices"
+
+    partner: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(64))
+    queued_at: Mapped[datetime] = mapped_column(DateTime)
+    batch_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class OutboxBatch(Base):
+    """A batch on its way to a partner: pending → delivered → acknowledged."""
+
+    __tablename__ = "outbox"
+
+    batch_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    partner: Mapped[str] = mapped_column(String(64), index=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    record_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    manifest: Mapped[str] = mapped_column(Text)  # signed manifest JSON (no personal data)
+    receipt: Mapped[str | None] = mapped_column(Text, nullable=True)  # signed receipt JSON
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    __table_args__ = (UniqueConstraint("partner", "sequence"),)
