@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench catalogs screenshots bundle smoke
+.PHONY: run test lint bench catalogs catalogs-extract catalogs-update catalogs-compile screenshots bundle smoke
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -14,10 +14,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[gui,hub,dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) catalogs-compile
 	$(BIN)/tipintake
 
-test: $(STAMP)
+test: $(STAMP) catalogs-compile
 	sh scripts/test-prereqs.sh
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/python -m pytest -n 2 -q
@@ -27,3 +27,15 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+# Translations (scripts/catalogs.py; the .mo files are built, never committed).
+catalogs: catalogs-extract catalogs-update catalogs-compile
+
+catalogs-extract: $(STAMP)
+	$(BIN)/python scripts/catalogs.py extract
+
+catalogs-update: $(STAMP)
+	$(BIN)/python scripts/catalogs.py update
+
+catalogs-compile: $(STAMP)
+	$(BIN)/python scripts/catalogs.py compile

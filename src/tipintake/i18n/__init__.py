@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gettext as _gettext
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from tipintake.paths import project_dir
 
@@ -42,6 +44,20 @@ def current_language() -> str:
     return getattr(_state, "language", _default_language)
 
 
+@contextmanager
+def use_language(language: str) -> Iterator[str]:
+    """Translate into ``language`` in this thread for the ``with`` block (e.g. an interview language)."""
+    previous = _state.__dict__.get("language")
+    _state.language = language if language in LANGUAGES else "en"
+    try:
+        yield _state.language
+    finally:
+        if previous is None:
+            _state.__dict__.pop("language", None)
+        else:
+            _state.language = previous
+
+
 def reload_catalogs() -> None:
     """Forget loaded catalogs (after compiling new ones)."""
     _cache.clear()
@@ -60,6 +76,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def pgettext(context: str, message: str) -> str:
     """Translate ``message`` in a context (e.g. a form field path)."""
     return translations(current_language()).pgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    """Translate a plural message in a context."""
+    return translations(current_language()).npgettext(context, singular, plural, n)
 
 
 def gettext_in(language: str, message: str) -> str:
