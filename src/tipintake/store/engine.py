@@ -9,6 +9,7 @@ key writes nothing to stderr.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import sqlcipher3
@@ -39,8 +40,13 @@ class KeyHolder:
             self._key[i] = 0
 
 
-def connect_raw(path: Path, key: KeyHolder) -> sqlcipher3.Connection:
-    """A keyed, checked and tuned DBAPI connection."""
+def connect_raw(path: Path, key: KeyHolder | None) -> sqlcipher3.Connection:
+    """A keyed, checked and tuned DBAPI connection (``key=None``: plain SQLite, benchmarks only)."""
+    if key is None:
+        conn = sqlite3.connect(str(path), check_same_thread=False)
+        conn.isolation_level = None
+        _tune(conn)
+        return conn
     conn = sqlcipher3.connect(str(path), check_same_thread=False)
     # SQLAlchemy's recipe for pysqlite: the driver issues no BEGIN of its own; the
     # engine's "begin" hook does, so transactions start where SQLAlchemy says.
@@ -52,19 +58,23 @@ def connect_raw(path: Path, key: KeyHolder) -> sqlcipher3.Connection:
     except sqlcipher3.DatabaseError:
         conn.close()
         raise WrongPassphrase("The user name or passphrase is not right.") from None
+    _tune(conn)
+    return conn
+
+
+def _tune(conn: sqlcipher3.Connection) -> None:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
-    return conn
 
 
-def open_engine(path: Path, key: KeyHolder) -> Engine:
+def open_engine(path: Path, key: KeyHolder | None) -> Engine:
     """A SQLAlchemy engine on the encrypted file at ``path``."""
     engine = create_engine(
         "sqlite://",
-        module=sqlcipher3,
+        module=sqlcipher3 if key is not None else sqlite3,
         creator=lambda: connect_raw(path, key),
         poolclass=QueuePool,
         pool_size=4,
