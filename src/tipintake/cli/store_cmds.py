@@ -187,10 +187,10 @@ def _read_answers(path: Path) -> dict:
 
 
 def cmd_cases_add(args: argparse.Namespace) -> int:
+    answers = _read_answers(args.answers)
     from tipintake import capture
     from tipintake.forms import load_form
 
-    answers = _read_answers(args.answers)
     form = load_form(args.form)
     session = unlock(args)
     try:
