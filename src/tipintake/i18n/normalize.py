@@ -118,6 +118,9 @@ def fold_for_search(text: str) -> str:
         # Zawgyi detection must see the text as typed, before NFC reorders marks.
         text = _fold_myanmar(text)
     text = unicodedata.normalize("NFC", strip_invisible(text)).casefold()
+    if not unicodedata.is_normalized("NFC", text):
+        # Case folding can decompose (U+01F0 ǰ -> j + caron); the index wants one form.
+        text = unicodedata.normalize("NFC", text)
     if _KHMER.search(text):
         text = _fold_khmer(text)
     if _THAI.search(text):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["FONT_DIR", "LATIN_FAMILY", "family_for", "fallback_families", "font_files"]
+__all__ = ["FONT_DIR", "LATIN_FAMILY", "OFL_FILE", "family_for", "fallback_families", "font_files"]
 
 FONT_DIR = Path(__file__).resolve().parent
 LATIN_FAMILY = "Noto Sans"
@@ -44,3 +44,7 @@ def fallback_families(lang: str) -> list[str]:
     """Families in the order Qt should try them for ``lang``: its own first, then the others."""
     first = family_for(lang)
     return [first, *(f for f in _ALL_FAMILIES if f != first)]
+
+
+#: The SIL Open Font License that covers every bundled font.
+OFL_FILE = FONT_DIR / "OFL.txt"
