@@ -89,6 +89,9 @@ class Receipt(BaseModel):
     accepted: StrictInt = Field(ge=0, description="records stored (new case or newer revision)")
     duplicates: StrictInt = Field(ge=0, description="records the hub already had (same or older revision)")
     withdrawals: StrictInt = Field(ge=0, description="withdrawal notices applied")
-    rejected: list[RejectedRecord] = Field(default_factory=list)
+    rejected_count: StrictInt = Field(default=0, ge=0, description="lines not stored")
+    rejected: list[RejectedRecord] = Field(
+        default_factory=list, description="the first 1000 lines not stored, with reasons"
+    )
     hub_key_id: str
     received_at: str = Field(description="RFC 3339 UTC time the hub stored the batch")
