@@ -3,15 +3,17 @@
 
     scripts/catalogs.py extract          sources + forms -> locales/tipintake.pot
     scripts/catalogs.py update           .pot -> locales/<lang>/LC_MESSAGES/tipintake.po
+                                         (country/language names filled from CLDR)
     scripts/catalogs.py compile          .po -> .mo (built, git-ignored)
     scripts/catalogs.py all              the three above, in order
     scripts/catalogs.py todo [LANG...]   untranslated entries per language
     scripts/catalogs.py todo --json      the same as JSON {lang: {key: ""}}, ready to fill in
-    scripts/catalogs.py fill FILE.json   write translations {lang: {key: text}} into the .po files
+    scripts/catalogs.py fill FILE.json   write translations {lang: {key: text}} into empty entries
+                                         (--overwrite: replace existing ones too)
     scripts/catalogs.py check            completeness, fuzzy entries, placeholders (exit 1 if not ok)
 
-A key is the msgid, or ``msgctxt + "\\x04" + msgid`` for a message with context;
-plural messages take a list of forms. Loop: extract, update, todo --json > t.json,
+A key is ``msgctxt + "\\x04" + msgid`` for one entry, or a bare msgid for every entry
+with that English text; plural messages take a list of forms. Loop: extract, update, todo --json > t.json,
 translate t.json, fill t.json, check, compile.
 """
 
@@ -56,12 +58,12 @@ def cmd_todo(langs: list[str], as_json: bool) -> int:
     return 0
 
 
-def cmd_fill(path: Path) -> int:
+def cmd_fill(path: Path, overwrite: bool) -> int:
     """Write translations from a JSON file {lang: {key: text}}."""
     data = json.loads(path.read_text(encoding="utf-8"))
     for lang, entries in data.items():
         entries = {k: v for k, v in entries.items() if v}
-        print(f"{lang}: {cat.fill(lang, entries)} set")
+        print(f"{lang}: {cat.fill(lang, entries, overwrite=overwrite)} set")
     return 0
 
 
@@ -87,13 +89,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["extract", "update", "compile", "all", "todo", "fill", "check"])
     parser.add_argument("args", nargs="*", help="languages (todo, check) or a JSON file (fill)")
     parser.add_argument("--json", action="store_true", help="todo: print JSON ready to fill in")
+    parser.add_argument("--overwrite", action="store_true", help="fill: replace existing translations")
     ns = parser.parse_args(argv)
     langs = [a for a in ns.args if a in LANGUAGES] or list(LANGUAGES)
     if ns.command in ("extract", "all"):
         print(f"extracted {cat.extract()}")
     if ns.command in ("update", "all"):
-        for lang, n in cat.update_all().items():
-            print(f"{lang}: {n} untranslated")
+        cat.update_all()
+        for lang in LANGUAGES:
+            if lang != "en":
+                # Country and language names: CLDR's translations, into empty entries only.
+                cat.fill(lang, cat.cldr_names(lang))
+            print(f"{lang}: {len(cat.untranslated(cat.load(cat.po_path(lang), lang)))} untranslated")
     if ns.command in ("compile", "all"):
         print(f"compiled {len(cat.compile_all())} catalogs")
     if ns.command == "todo":
@@ -101,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     if ns.command == "fill":
         if not ns.args:
             parser.error("fill needs a JSON file")
-        return cmd_fill(Path(ns.args[0]))
+        return cmd_fill(Path(ns.args[0]), ns.overwrite)
     if ns.command == "check":
         return cmd_check(langs)
     return 0

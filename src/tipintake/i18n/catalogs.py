@@ -29,6 +29,7 @@ __all__ = [
     "REVIEW_STATUS",
     "CatalogReport",
     "check",
+    "cldr_names",
     "compile_all",
     "extract",
     "fill",
@@ -279,11 +280,13 @@ def check(lang: str) -> CatalogReport:
     return report
 
 
-def fill(lang: str, translations: Mapping[str, str | list[str]]) -> int:
+def fill(lang: str, translations: Mapping[str, str | list[str]], *, overwrite: bool = False) -> int:
     """Set translations of ``lang`` from ``{key: text}``; returns how many were set.
 
-    A key is the msgid, or ``context + "\\x04" + msgid`` for a message with context
-    (gettext's own separator). Plural messages take a list of forms.
+    A key is ``context + "\x04" + msgid`` (gettext's own separator) for one entry, or
+    a bare msgid for every entry with that source text, whatever its context (a
+    context key wins). Only empty entries are filled unless ``overwrite``.
+    Plural messages take a list of forms.
     """
     path = po_path(lang)
     catalog = load(path, lang)
@@ -292,10 +295,13 @@ def fill(lang: str, translations: Mapping[str, str | list[str]]) -> int:
         if not msg.id:
             continue
         mid = msg.id[0] if msg.pluralizable else msg.id
-        key = f"{msg.context}\x04{mid}" if msg.context else mid
-        if key not in translations:
+        if not (overwrite or not _is_translated(msg)):
             continue
-        value = translations[key]
+        value = translations.get(f"{msg.context}\x04{mid}") if msg.context else None
+        if value is None:
+            value = translations.get(mid)
+        if not value:
+            continue
         if msg.pluralizable:
             forms = [value] if isinstance(value, str) else list(value)
             n = catalog.num_plurals
@@ -307,3 +313,40 @@ def fill(lang: str, translations: Mapping[str, str | list[str]]) -> int:
         done += 1
     save(catalog, path, lang)
     return done
+
+
+def cldr_names(lang: str) -> dict[str, str]:
+    """Translations CLDR already has: country and language names of choice lists.
+
+    A choice whose value is an ISO 3166 country or ISO 639 language code and whose
+    English label is CLDR's English name gets CLDR's name in ``lang`` (reviewed by
+    CLDR's own translators, better than ours). Returns ``{context\x04msgid: name}``.
+    """
+    from babel import Locale
+
+    english, local = Locale.parse("en"), Locale.parse(lang)
+    out: dict[str, str] = {}
+    catalog = load(pot_path())
+    for msg in catalog:
+        if not msg.id or not msg.context or msg.pluralizable or ":choice:" not in msg.context:
+            continue
+        code = msg.context.rsplit(":choice:", 1)[1]
+        for table_en, table_local in (
+            (english.territories, local.territories),
+            (english.languages, local.languages),
+        ):
+            name_en = table_en.get(code) or table_en.get(code.lower())
+            if name_en and _same_name(name_en, msg.id):
+                name = table_local.get(code) or table_local.get(code.lower())
+                if name:
+                    out[f"{msg.context}\x04{msg.id}"] = name
+                    break
+    return out
+
+
+def _same_name(cldr: str, label: str) -> bool:
+    """True when a form's English label is CLDR's name (ignoring case and a bracketed part)."""
+    def base(s: str) -> str:
+        return s.split(" (")[0].replace("&", "and").casefold().strip()
+
+    return base(cldr) == base(label)

@@ -1,4 +1,4 @@
-"""Babel extractor for form files: every form text, with its field path as context.
+"""Babel extractor for form files: every form text, with the form, field and kind of text as context.
 
 Registered in ``pyproject.toml`` as the ``tipintake_forms`` entry point of
 ``babel.extractors`` and named so in ``babel.cfg`` (a ``pkg.mod:func`` section header
@@ -62,8 +62,8 @@ def form_messages(text: str, path: str = "<form>") -> Iterator[Extracted]:
         for part in FIELD_PARTS:
             english = _english(getattr(node, part, None))
             if english:
-                comment = f"{part.replace('_', ' ')} of {kind} '{node.name}'"
-                yield (line, "pgettext", (field_context(spec.id, path_, part), english), [comment])
+                comment = f"{part.replace('_', ' ')} of {kind} field {path_}"
+                yield (line, "pgettext", (field_context(spec.id, node.name, part), english), [comment])
         if node.choices:
             if node.choice_list:
                 used_lists.setdefault(node.choice_list, node)
@@ -74,8 +74,8 @@ def form_messages(text: str, path: str = "<form>") -> Iterator[Extracted]:
                         yield (
                             line,
                             "pgettext",
-                            (choice_context(spec.id, path_, choice.value), english),
-                            [f"answer option '{choice.value}' of '{node.name}'"],
+                            (choice_context(spec.id, node.name, choice.value), english),
+                            [f"answer option '{choice.value}' of field {path_}"],
                         )
 
     # Named lists once each, whether or not every field uses them: a list declared in

@@ -2,27 +2,28 @@
 
 Form files carry English text (and sometimes the author's own translations); the
 catalogs carry the reviewed translations. Each form string is looked up with
-``pgettext(context, english)``, where the context names the form and the field
-path so that translators get one unambiguous entry per place. The format, also in
-``locales/README.md``:
+``pgettext(context, english)``. The context names the form, the field and the kind
+of text, so translators get one unambiguous entry per place; field names are unique
+within a form, so the name identifies the field's path (the full path, groups
+included, is in the entry's translator comment). The format, also documented in
+``locales/README.md`` and already used by ``tipintake.forms.validate.text_context``:
 
-==================  ==============================================  =====================
-text                context                                         example
-==================  ==============================================  =====================
-form title          ``<form>|title``                                ``tip_intake|title``
-form description    ``<form>|description``
-field label         ``<form>/<path>|label``                         ``tip_intake/consent/consent_share|label``
-field hint          ``<form>/<path>|hint``
-constraint message  ``<form>/<path>|constraint_message``
-required message    ``<form>/<path>|required_message``
-choice (own list)   ``<form>/<path>|choice:<value>``                ``tip_intake/person/sex|choice:f``
-choice (named list) ``<form>/@<list>|choice:<value>``               ``tip_intake/@countries|choice:TH``
-==================  ==============================================  =====================
+====================  ====================================  ==========================================
+text                  context                               example
+====================  ====================================  ==========================================
+form title            ``<form>:title``                      ``tip_intake:title``
+form description      ``<form>:description``                ``tip_intake:description``
+field label           ``<form>:<field>:label``              ``tip_intake:consent_share:label``
+field hint            ``<form>:<field>:hint``               ``tip_intake:is_minor:hint``
+constraint message    ``<form>:<field>:constraint_message``
+required message      ``<form>:<field>:required_message``
+choice (inline list)  ``<form>:<field>:choice:<value>``     ``tip_intake:sex:choice:female``
+choice (named list)   ``<form>:@<list>:choice:<value>``     ``tip_intake:@yes_no:choice:yes``
+====================  ====================================  ==========================================
 
-``<path>`` is the names of the enclosing groups and repeats and the field's own
-name, joined by ``/``. A named choice list is translated once for every field that
-uses it. The functions below take any object shaped like ``tipintake.forms``'
-``FormSpec``/``FormField``/``Choice`` (this layer does not import the forms layer).
+A named choice list is translated once for every field that uses it. The functions
+below take any object shaped like ``tipintake.forms``' ``FormSpec``/``FormField``/
+``Choice`` (this layer does not import the forms layer).
 """
 
 from __future__ import annotations
@@ -50,17 +51,17 @@ FIELD_PARTS = ("label", "hint", "constraint_message", "required_message")
 
 def form_context(form_id: str, part: str) -> str:
     """Context of a form-level text (``title``, ``description``)."""
-    return f"{form_id}|{part}"
+    return f"{form_id}:{part}"
 
 
-def field_context(form_id: str, path: str, part: str = "label") -> str:
+def field_context(form_id: str, name: str, part: str = "label") -> str:
     """Context of one of a field's texts (see :data:`FIELD_PARTS`)."""
-    return f"{form_id}/{path}|{part}"
+    return f"{form_id}:{name}:{part}"
 
 
 def choice_context(form_id: str, owner: str, value: str) -> str:
-    """Context of a choice label; ``owner`` is ``@<list>`` or the field path for inline choices."""
-    return f"{form_id}/{owner}|choice:{value}"
+    """Context of a choice label; ``owner`` is ``@<list>`` or the field name for inline choices."""
+    return f"{form_id}:{owner}:choice:{value}"
 
 
 def field_path(spec: Any, name: str) -> str:
@@ -92,14 +93,14 @@ def form_title(spec: Any, lang: str | None = None) -> str:
 
 def field_text(spec: Any, field: Any, part: str = "label", lang: str | None = None) -> str:
     """A field's label, hint, constraint or required message in ``lang`` ("" when none)."""
-    texts = getattr(field, part) or {}
+    texts = getattr(field, part, None) or {}
     if not texts:
         return ""
-    return translate_form_text(field_context(spec.id, field_path(spec, field.name), part), texts, lang)
+    return translate_form_text(field_context(spec.id, field.name, part), texts, lang)
 
 
 def choice_label(spec: Any, field: Any, choice: Any, lang: str | None = None) -> str:
     """A choice's label in ``lang`` (the choice's code when it has no label)."""
-    owner = f"@{field.choice_list}" if getattr(field, "choice_list", None) else field_path(spec, field.name)
+    owner = f"@{field.choice_list}" if getattr(field, "choice_list", None) else field.name
     text = translate_form_text(choice_context(spec.id, owner, choice.value), choice.label or {}, lang)
     return text or choice.value
