@@ -111,6 +111,8 @@ class Vocabulary(BaseModel):
             return isinstance(value, str) and value in (element.values or ())
         if kind == "country":
             return isinstance(value, str) and bool(_COUNTRY.match(value))
+        if value == "":  # a concatenation of all-zero flags: known, and none applies
+            return True
         items = value.split(";") if isinstance(value, str) else value
         return isinstance(items, list) and len(items) <= 30 and all(
             isinstance(i, str) and _LIST_ITEM.match(i.strip()) for i in items
