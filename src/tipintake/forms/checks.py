@@ -7,6 +7,9 @@ field's line and the field, using the wording authors see in the issue tracker:
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 from tipintake.errors import FormError
 from tipintake.forms.expr import Expr, parse
 from tipintake.forms.program import CompileError, Program, compile_form, program
@@ -29,8 +32,27 @@ def kind_word(kind: str) -> str:
     return _(_KIND_WORDS.get(kind, kind))
 
 
+@functools.cache
+def htcds_fields() -> frozenset[str]:
+    """The HTCDS 2.0 field names (data/htcds_fields.txt)."""
+    text = (Path(__file__).parent / "data" / "htcds_fields.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def check_standards(spec: FormSpec, path: str) -> None:
+    """Every declared standard element must exist in HTCDS 2.0 / the CTDC format."""
+    from tipintake.forms.ctdc import CTDC_NAMES
+
+    for f in spec.walk():
+        if f.standard.htcds and f.standard.htcds not in htcds_fields():
+            raise FormError(path, f.line, _("'{name}' is not an HTCDS 2.0 field").format(name=f.standard.htcds), field=f.name)
+        if f.standard.ctdc and f.standard.ctdc not in CTDC_NAMES:
+            raise FormError(path, f.line, _("'{name}' is not a CTDC variable").format(name=f.standard.ctdc), field=f.name)
+
+
 def check_form(spec: FormSpec, path: str) -> None:
-    """Raise FormError for the first problem in the form's expressions."""
+    """Raise FormError for the first problem in the form's standards and expressions."""
+    check_standards(spec, path)
     line_of = {f.name: f.line for f in spec.walk()}
     try:
         prog = compile_form(spec)

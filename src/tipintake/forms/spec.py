@@ -65,6 +65,7 @@ ROLES: dict[str, str] = {
     "consent_withdrawn": "consent has been withdrawn (stop sharing, notify the hub)",
     "child_assent": "a minor's own assent to the interview",
     "guardian_consent": "a parent's or guardian's consent for a minor",
+    "is_minor": "whether the person is under 18 (yes / no / unknown), asked before consent",
     "interpreter_used": "an interpreter took part in the interview",
     "interview_language": "the language of the interview (ISO 639 code)",
     "registration_date": "the date the case was registered (intake date)",

@@ -22,7 +22,8 @@ from tipintake.forms.digits import to_ascii_digits
 from tipintake.forms.expr import Context
 from tipintake.forms.program import Compiled, evaluate_scope, is_blank, program
 from tipintake.forms.spec import MISSING_CODES, FieldType, FormField, FormSpec
-from tipintake.i18n import _, pgettext
+from tipintake.i18n import _
+from tipintake.i18n.formtext import field_text
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _DIGIT_ROLES = frozenset({"phone", "id_number"})
@@ -40,11 +41,6 @@ class ValidationResult:
     def ok(self) -> bool:
         """True when there is no error."""
         return not self.errors
-
-
-def text_context(form_id: str, *parts: str) -> str:
-    """The gettext context of a form text: ``form:field:key`` (see forms/README.md)."""
-    return ":".join((form_id, *parts))
 
 
 class AnswerTypeError(ValueError):
@@ -143,7 +139,7 @@ def validate(spec: FormSpec, answers: Mapping[str, Any], *, today: date | None =
             errors[str(key)] = _("This form has no question called {name}.").format(name=key)
     relevance: dict[str, bool] = {}
     values = evaluate_scope(prog.units, raw, {}, today, relevance)
-    _check_scope(spec, prog.units, values, {}, today, errors, "", extended)
+    check_scope(spec, prog.units, values, {}, today, errors, "", extended)
     return ValidationResult(values, errors, relevance)
 
 
@@ -172,8 +168,9 @@ def _coerce_scope(units: tuple[Compiled, ...], answers: Mapping[str, Any], error
     return raw
 
 
-def _check_scope(spec: FormSpec, units: tuple[Compiled, ...], values: dict[str, Any], outer: Mapping[str, Any],
+def check_scope(spec: FormSpec, units: tuple[Compiled, ...], values: dict[str, Any], outer: Mapping[str, Any],
                  today: date | None, errors: dict[str, str], prefix: str, extended: bool) -> None:
+    """Check required, choice membership and constraints of ``units``; errors go into ``errors``."""
     scope = {**outer, **values} if outer else values
     ctx = Context(scope, today=today)
     for c in units:
@@ -196,7 +193,7 @@ def _check_scope(spec: FormSpec, units: tuple[Compiled, ...], values: dict[str, 
             continue
         if c.children and isinstance(value, list):
             for i, inst in enumerate(value, start=1):
-                _check_scope(spec, c.children, dict(inst), scope, today, errors, f"{key}[{i}].", extended)
+                check_scope(spec, c.children, dict(inst), scope, today, errors, f"{key}[{i}].", extended)
             continue
         if f.choices is not None and f.type is not FieldType.CALCULATE:
             allowed = _allowed(c, ctx)
@@ -229,8 +226,5 @@ def _allowed(c: Compiled, ctx: Context) -> frozenset[str] | set[str]:
 
 
 def _message(spec: FormSpec, f: FormField, key: str) -> str:
-    texts: dict[str, str] = getattr(f, key)
-    english = texts.get("en") or next(iter(texts.values()), "")
-    if not english:
-        return ""
-    return pgettext(text_context(spec.id, f.name, key), english)
+    # The form's own message, through the catalogs (context format: i18n/formtext.py).
+    return field_text(spec, f, key) if getattr(f, key) else ""
