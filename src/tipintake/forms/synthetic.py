@@ -243,8 +243,13 @@ def _fill(c: Compiled, values: dict[str, Any], ctx: Context, rng: random.Random,
             items.append({ch.field.name: inner[ch.field.name] for ch in c.children if ch.field.name in inner})
         values[f.name] = items
         return
-    for _attempt in range(8):
+    anchors = _date_anchors(c, values) if f.type is FieldType.DATE and c.constraint is not None else []
+    for attempt in range(12):
         value = _value(f, rng, t, ctx)
+        if anchors and attempt and value not in MISSING_CODES:
+            # A date ruled by other dates: try close to one of them, before or after.
+            anchor = anchors[attempt % len(anchors)]
+            value = (anchor + timedelta(days=rng.randrange(-20, 21))).isoformat()
         if value is None:
             return
         if c.constraint is None or value in MISSING_CODES:
@@ -258,6 +263,11 @@ def _fill(c: Compiled, values: dict[str, Any], ctx: Context, rng: random.Random,
         if not f.required:
             return
     values[f.name] = value
+
+
+def _date_anchors(c: Compiled, values: dict[str, Any]) -> list[date]:
+    found = (v.parse_date(values.get(name)) for name in sorted(c.constraint.refs) if c.constraint)
+    return [d for d in found if d is not None]
 
 
 def _plan(spec: FormSpec) -> _Plan:
