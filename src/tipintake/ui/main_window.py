@@ -1,0 +1,261 @@
+"""The main window: navigation between pages, menus, the lock button and Ctrl+L.
+
+Pages come from the registry in ``pages.py`` (cases, drafts, users; sharing and
+reports join there). Interviews and cases open in their own windows owned by this
+one, so that destroying it on lock destroys every widget that shows a record.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tipintake.i18n import LANGUAGES, _, current_language
+from tipintake.store.roles import Permission
+from tipintake.store.session import Session
+from tipintake.ui import forms_catalog, idle, operations
+from tipintake.ui.pages import PAGES, Page
+from tipintake.ui.qt import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    Qt,
+    QToolBar,
+    QWidget,
+)
+from tipintake.ui.translator import LANGUAGE_NAMES, Retranslatable
+
+if TYPE_CHECKING:
+    from tipintake.ui.app import AppController
+
+
+class MainWindow(Retranslatable, QMainWindow):
+    """Navigation on the left, the current page on the right."""
+
+    def __init__(self, controller: AppController, session: Session) -> None:
+        super().__init__()
+        self.controller = controller
+        self.session = session
+        self.setObjectName("main_window")
+        self.children_windows: list[QWidget] = []
+        self.locking = False
+        self.pages: list[tuple[Page, QWidget]] = []
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setMaximumWidth(220)
+        self.stack = QStackedWidget()
+        for page in PAGES:
+            if page.available(session):
+                widget = page.build(self)
+                self.pages.append((page, widget))
+                self.stack.addWidget(widget)
+                self.nav.addItem("")
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.who = QLabel()
+        self.statusBar().addPermanentWidget(self.who)
+        self._build_actions()
+        self.resize(1100, 720)
+        self.retranslate_ui()
+
+    # -- actions and menus -----------------------------------------------------
+    def _build_actions(self) -> None:
+        self.new_action = QAction(self)
+        self.new_action.setObjectName("new_interview")
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(self.new_interview)
+        self.lock_action = QAction(self)
+        self.lock_action.setObjectName("lock")
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.lock_action.triggered.connect(self.controller.lock)
+        self.quit_action = QAction(self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.controller.quit)
+        self.file_menu = self.menuBar().addMenu("")
+        can_create = self.session.can(Permission.CREATE) and bool(forms_catalog.available_forms())
+        if can_create:
+            self.file_menu.addAction(self.new_action)
+        self.file_menu.addAction(self.lock_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.go_menu = self.menuBar().addMenu("")
+        self.go_actions: list[QAction] = []
+        for i, _entry in enumerate(self.pages):
+            act = QAction(self)
+            act.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            act.triggered.connect(lambda _checked=False, row=i: self.nav.setCurrentRow(row))
+            self.go_menu.addAction(act)
+            self.go_actions.append(act)
+        self.settings_menu = self.menuBar().addMenu("")
+        self.language_menu = self.settings_menu.addMenu("")
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code in LANGUAGES:
+            act = QAction(LANGUAGE_NAMES[code], self, checkable=True)
+            act.setChecked(code == current_language())
+            act.triggered.connect(lambda _checked=False, c=code: self.controller.switch_language(c))
+            group.addAction(act)
+            self.language_menu.addAction(act)
+            self.language_actions[code] = act
+        self.idle_menu = None
+        if self.session.can(Permission.MANAGE_USERS):
+            self.idle_menu = self.settings_menu.addMenu("")
+            idle_group = QActionGroup(self)
+            current = int(self.session.setting("idle_lock_minutes", 5) or 0)
+            self.idle_actions: dict[int, QAction] = {}
+            for minutes in idle.CHOICES:
+                act = QAction(self, checkable=True)
+                act.setChecked(minutes == current)
+                act.triggered.connect(lambda _checked=False, m=minutes: self.controller.set_idle_minutes(m))
+                idle_group.addAction(act)
+                self.idle_menu.addAction(act)
+                self.idle_actions[minutes] = act
+        self.toolbar = QToolBar()
+        self.toolbar.setObjectName("toolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        if can_create:
+            self.toolbar.addAction(self.new_action)
+        self.toolbar.addAction(self.lock_action)
+        self.addToolBar(self.toolbar)
+
+    def retranslate_ui(self) -> None:
+        """Texts in the interface language."""
+        from tipintake.i18n import ngettext
+
+        self.setWindowTitle(_("tipintake"))
+        self.new_action.setText(_("&New interview…"))
+        self.lock_action.setText(_("&Lock"))
+        self.lock_action.setToolTip(_("Hide every record now (Ctrl+L)"))
+        self.quit_action.setText(_("&Quit"))
+        self.file_menu.setTitle(_("&File"))
+        self.go_menu.setTitle(_("&Go"))
+        self.settings_menu.setTitle(_("&Settings"))
+        self.language_menu.setTitle(_("&Language"))
+        for i, (page, _widget) in enumerate(self.pages):
+            title = page.title()
+            self.nav.item(i).setText(title.replace("&", ""))
+            self.go_actions[i].setText(title)
+        if self.idle_menu is not None:
+            self.idle_menu.setTitle(_("&Lock when idle"))
+            for minutes, act in self.idle_actions.items():
+                act.setText(_("Never") if minutes == 0 else ngettext(
+                    "After {minutes} minute", "After {minutes} minutes", minutes).format(minutes=minutes))
+        for code, act in self.language_actions.items():
+            act.setChecked(code == current_language())
+        self.who.setText(_("Signed in as {user} ({role})").format(
+            user=self.session.user.username, role=role_label(self.session.user.role)))
+
+    # -- pages and windows -----------------------------------------------------
+    def page(self, key: str) -> QWidget | None:
+        """The page widget registered as ``key`` (None when this user has no such page)."""
+        return next((w for p, w in self.pages if p.key == key), None)
+
+    def show_page(self, key: str) -> None:
+        """Switch the navigation to ``key``."""
+        for i, (page, _widget) in enumerate(self.pages):
+            if page.key == key:
+                self.nav.setCurrentRow(i)
+
+    def refresh(self) -> None:
+        """Pages re-read the store after a save."""
+        for _page, widget in self.pages:
+            refresh = getattr(widget, "refresh", None)
+            if refresh is not None:
+                refresh()
+
+    def adopt(self, window: QWidget) -> QWidget:
+        """Keep a child window so that lock can close it."""
+        self.children_windows.append(window)
+        window.destroyed.connect(lambda _obj=None, w=window: self._forget_window(w))
+        window.show()
+        window.raise_()
+        return window
+
+    def _forget_window(self, window: QWidget) -> None:
+        self.children_windows = [w for w in self.children_windows if w is not window]
+
+    def open_case(self, case_id: str) -> QWidget:
+        """Open a case in its own window."""
+        from tipintake.ui.case_view import CaseWindow
+
+        return self.adopt(CaseWindow(self, case_id))
+
+    def new_interview(self) -> QWidget | None:
+        """Choose a form (when there are several) and start an interview."""
+        from tipintake.ui.form_picker import pick_form
+
+        form_id = pick_form(self, forms_catalog.available_forms())
+        return self.open_form(form_id) if form_id else None
+
+    def open_form(self, form_id: str, *, case_id: str | None = None,
+                  draft_id: str | None = None) -> QWidget | None:
+        """Open the form-filling window (a new case, a follow-up, or a resumed draft)."""
+        from tipintake.ui.form_view import FormWindow
+
+        spec = forms_catalog.spec(form_id)
+        if spec is None:
+            self.show_error_text(_("The form '{form}' cannot be opened.").format(form=form_id))
+            return None
+        return self.adopt(FormWindow(self, spec, case_id=case_id, draft_id=draft_id))
+
+    # -- messages --------------------------------------------------------------
+    def show_error(self, exc: BaseException) -> None:
+        """One sentence in the user's language for a failed operation."""
+        self.show_error_text(operations.user_message(exc))
+
+    def show_error_text(self, text: str) -> None:
+        """A message box with ``text``."""
+        if self.locking:
+            return
+        QMessageBox.warning(self, _("tipintake"), text)
+
+    # -- lock ------------------------------------------------------------------
+    def before_lock(self) -> None:
+        """Save open drafts, then forget every record on screen."""
+        self.locking = True
+        for window in list(self.children_windows):
+            closer = getattr(window, "before_lock", None)
+            if closer is not None:
+                closer()
+            window.close()
+            window.deleteLater()
+        self.children_windows.clear()
+        for _page, widget in self.pages:
+            hook = getattr(widget, "before_lock", None)
+            if hook is not None:
+                hook()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        """Closing the window by hand quits (after locking); lock closes it too."""
+        if not self.locking:
+            self.locking = True
+            self.controller.quit()
+        event.accept()
+
+
+def role_label(role: str) -> str:
+    """A role in the interface language."""
+    labels = {
+        # TRANSLATORS: user role.
+        "admin": _("administrator"),
+        # TRANSLATORS: user role.
+        "case_manager": _("case manager"),
+        # TRANSLATORS: user role.
+        "interviewer": _("interviewer"),
+        # TRANSLATORS: user role: sees case context and figures, never who the person is.
+        "viewer": _("viewer"),
+    }
+    return labels.get(role, role)

@@ -1,0 +1,1 @@
+"""Reusable widgets: one module per kind of form field, plus small shared pieces."""
