@@ -69,7 +69,6 @@ def test_form():
 def main_window(controller, store, test_form, qtbot):
     """Signed in as the admin: the main window."""
     window = controller.open_session(store.unlock(ADMIN, ADMIN_PASS))
-    qtbot.addWidget  # windows are owned by the controller, closed in its teardown
     return window
 
 
