@@ -8,6 +8,7 @@ The public surface other layers build on:
 - ``validate(spec, answers)``: clean answers and per-field errors;
 - ``tipintake.forms.expr.parse`` and ``tipintake.forms.engine.FormState``: expressions
   and the incremental evaluator the UI calls on every keystroke;
+- ``map_answers(answers, spec)``: a record opened with a newer form version;
 - ``tipintake.forms.ctdc.to_ctdc_row`` and ``tipintake.forms.synthetic.synthetic_answers``.
 """
 
@@ -26,6 +27,7 @@ from tipintake.forms.spec import (
     Standard,
 )
 from tipintake.forms.validate import ValidationResult, validate
+from tipintake.forms.versions import VersionMapping, map_answers
 
 __all__ = [
     "MISSING_CODES",
@@ -38,9 +40,11 @@ __all__ = [
     "Sensitivity",
     "Standard",
     "ValidationResult",
+    "VersionMapping",
     "list_forms",
     "load_form",
     "load_form_file",
     "load_form_text",
+    "map_answers",
     "validate",
 ]
