@@ -89,13 +89,17 @@ class GettextTranslator(QTranslator):
         return False
 
     def translate(self, context: str, source: str, disambiguation: str | None = None,
-                  n: int = -1) -> str:
-        """The translation of one of Qt's own texts, or "" to keep Qt's English."""
+                  n: int = -1) -> str | None:
+        """The translation of one of Qt's own texts, or None to keep Qt's English.
+
+        None becomes a null QString, which Qt reads as "not translated here"; an empty
+        string would replace the text with nothing.
+        """
         lang = current_language()
         if lang == "en":
-            return ""
-        text = _qt_texts(lang).get(source, "")
-        return "" if text == source else text
+            return None
+        text = _qt_texts(lang).get(source)
+        return None if not text or text == source else text
 
 
 class LanguageSwitcher:
@@ -110,6 +114,7 @@ class LanguageSwitcher:
         from tipintake.ui.fonts import font_for
 
         set_language(language)
+        _qt_texts.cache_clear()  # catalogs may have been rebuilt since
         lang = current_language()
         QLocale.setDefault(QLocale(lang))
         self.app.setFont(font_for(lang))
