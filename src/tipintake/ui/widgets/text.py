@@ -129,7 +129,12 @@ class TextField(FieldWidget):
     def check_zawgyi(self) -> None:
         """Convert sure Zawgyi, ask about unsure, leave everything else alone."""
         text = self.text()
-        if not text or not has_myanmar(text) or text in self.decided:
+        if text in self.decided:  # asked before: apply the same answer without asking again
+            self.zawgyi.hide()
+            if self.decided[text]:
+                self.resolve_zawgyi(True)
+            return
+        if not text or not has_myanmar(text):
             self.zawgyi.hide()
             return
         checked = normalize_burmese(text)
