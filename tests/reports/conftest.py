@@ -92,12 +92,13 @@ def _fresh_cache():
     clear_cache()
 
 
-@pytest.fixture
-def store(tmp_path):
-    return Store(tmp_path / "data")
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """One store per test module: Argon2id set-up is the slow part, the cases are read-only."""
+    return Store(tmp_path_factory.mktemp("reports") / "data")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def session(store):
     """Admin session on a store holding cases A–G; ``session.ids`` maps letters to case ids."""
     register_form(load_form_text(FOLLOW_UP, "follow_up.yaml"))
@@ -117,7 +118,7 @@ def session(store):
     s.lock()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def viewer(store, session):
     """A viewer's session on the same store (figures yes; identity and exports no)."""
     v = store.unlock(VIEWER, VIEWER_PASS)

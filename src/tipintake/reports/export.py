@@ -24,6 +24,7 @@ from typing import Any
 
 import pyrage
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from tipintake.errors import UserError
 from tipintake.i18n import _
@@ -77,7 +78,7 @@ def xlsx_bytes(rows: Sequence[Sequence[Any]], sheet_title: str) -> bytes:
     for row in rows:
         ws.append([safe_cell(v) for v in row])
     for cell in ws[1]:
-        cell.font = cell.font.copy(bold=True)
+        cell.font = Font(bold=True)
     for column in ws.iter_cols():
         for cell in column:
             if isinstance(cell.value, str):
