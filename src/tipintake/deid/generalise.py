@@ -1,0 +1,415 @@
+"""De-identification of one revision: answers in, standard elements out (pure functions).
+
+A :class:`Profile` is compiled once per form and agreement from the fields' declared
+sensitivity, standard element and role (never their names), then applied to each
+case's answers by :func:`deidentify`:
+
+- direct identifiers, free text, identity roles (names, phone, ID number, address,
+  narrative) never leave; neither does any text answer without a coded role ("other,
+  specify" answers are free text), a decimal, a calculation or a repeat;
+- birth date or age become CTDC ``ageBroad`` and the majority flags, the registration
+  date ``yearOfRegistration``; other dates become the year (year-month where allowed),
+  after the case's date shift; places become the country (admin1 where allowed);
+- selects become their codes (CTDC code from the choice's ``ctdc`` attribute when
+  present); a multiple select with a CTDC family becomes that family's 0/1 flags;
+  "unknown", "refused" and "not asked" stay distinct from "no".
+
+Besides the values, :func:`deidentify` returns the one-step coarser value of each
+element that has one (year-month → year, admin1 → country), which the risk step uses
+before it suppresses a record.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from tipintake.deid.agreements import Agreement
+from tipintake.deid.leaks import Summary, summarise
+from tipintake.forms.spec import MISSING_CODES, FieldType, FormField, FormSpec, Sensitivity
+
+Values = dict[str, Any]
+
+
+# Roles whose answers identify the person whatever sensitivity the form declares.
+IDENTITY_ROLES = frozenset({"given_name", "family_name", "other_names", "phone", "email",
+                            "id_number", "address", "narrative"})
+NAME_ROLES = frozenset({"given_name", "family_name", "other_names"})
+COUNTRY_ROLES = frozenset({"citizenship", "country_of_recruitment", "country_of_exploitation"})
+# Roles consumed by derived elements (age bands, majority flags, year of registration).
+AGE_ROLES = frozenset({"birth_date", "age", "age_when_trafficked", "registration_date",
+                       "recruitment_date", "exploitation_date"})
+ROLE_ELEMENT = {"gender": "gender", "citizenship": "citizenship",
+                "country_of_exploitation": "CountryOfExploitation",
+                "interview_language": "interviewLanguage"}
+AGE_BANDS = ((8, "0--8"), (17, "9--17"), (20, "18--20"), (23, "21--23"), (26, "24--26"),
+             (29, "27--29"), (38, "30--38"), (47, "39--47"))
+DERIVED = ("ageBroad", "majorityStatus", "majorityStatusAtExploit", "majorityEntry",
+           "yearOfRegistration")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+_MISSING = frozenset(MISSING_CODES)
+_YES = frozenset({"yes", "true", "1"})
+
+
+def is_yes(value: Any) -> bool:
+    """True for the answers that mean yes (a select code, a boolean or 1)."""
+    if isinstance(value, str):
+        return value.strip().lower() in _YES
+    return value is True or (type(value) is int and value == 1)
+
+
+def parse_day(value: Any) -> date | None:
+    """An ISO date (or the date part of an ISO datetime), else None."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def years_between(born: date, at: date) -> int:
+    """Completed years from ``born`` to ``at``."""
+    return at.year - born.year - ((at.month, at.day) < (born.month, born.day))
+
+
+def age_band(age: int | None) -> str | None:
+    """CTDC ``ageBroad`` for an age in years."""
+    if age is None or age < 0 or age > 130:
+        return None
+    for top, band in AGE_BANDS:
+        if age <= top:
+            return band
+    return "48+"
+
+
+def majority(age: int | None) -> str | None:
+    """CTDC majority code for an age in years."""
+    return None if age is None or age < 0 else ("Minor" if age < 18 else "Adult")
+
+
+def _int_or_none(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+@dataclass(frozen=True)
+class Ages:
+    """The ages a case's answers give, in completed years (None when unknown)."""
+
+    at_registration: int | None
+    at_exploitation: int | None
+    at_entry: int | None
+
+
+def ages(answers: dict[str, Any], roles: dict[str, str]) -> Ages:
+    """Age at registration, at exploitation and at entry, from birth date or stated ages."""
+    def day(role: str) -> date | None:
+        name = roles.get(role)
+        return parse_day(answers.get(name)) if name else None
+
+    def number(role: str) -> int | None:
+        name = roles.get(role)
+        return _int_or_none(answers.get(name)) if name else None
+
+    born = day("birth_date")
+    reg = day("registration_date")
+    at_reg = years_between(born, reg) if born and reg else number("age")
+    when = number("age_when_trafficked")
+    exp, rec = day("exploitation_date"), day("recruitment_date")
+    at_exp = years_between(born, exp) if born and exp else when
+    at_entry = years_between(born, rec) if born and rec else when
+    return Ages(at_reg, at_exp, at_entry)
+
+
+# A step turns one answer into (values, coarser values); pure, so its results are memoised
+# per distinct answer: selects, flags and dates repeat across thousands of cases.
+Compute = Callable[[Any, int], tuple[Values, Values]]
+Fragment = tuple[Values, Values, Summary]
+_NOTHING: tuple[Values, Values] = ({}, {})
+MEMO_LIMIT = 8192
+
+
+@dataclass
+class Profile:
+    """How one form's answers become one partner's values."""
+
+    form_id: str
+    roles: dict[str, str]
+    steps: list[tuple[str, bool, Compute, dict[Any, Fragment]]]  # field, uses shift, f, memo
+    needle_fields: dict[str, str]  # field → kind of identifier (name, phone, id, email, address…)
+    scan_text_fields: tuple[str, ...]  # text answers kept in context: scanned, never sent
+    dropped: dict[str, str] = field(default_factory=dict)  # field → why it never leaves
+    derived: frozenset[str] = frozenset()
+    derived_memo: dict[tuple[Any, ...], Summary] = field(default_factory=dict)
+    vocabulary: set[str] = field(default_factory=set)  # every word of every summary so far
+
+
+def _needle_kind(f: FormField) -> str:
+    role = f.role or ""
+    if role in NAME_ROLES:
+        return "name"
+    return {"phone": "phone", "email": "email", "id_number": "id", "address": "address"}.get(
+        role, "identifier")
+
+
+def compile_profile(spec: FormSpec, agreement: Agreement) -> Profile:
+    """Compile the steps that turn ``spec``'s answers into ``agreement``'s values."""
+    shares = frozenset(agreement.shares)
+    g = agreement.generalisation
+    roles = spec.roles()
+    steps: list[tuple[str, bool, Compute, dict[Any, Fragment]]] = []
+    needles: dict[str, str] = {}
+    scan: list[str] = []
+    dropped: dict[str, str] = {}
+    for f in spec.fields():
+        why = _why_dropped(f, spec)
+        if why is not None:
+            dropped[f.name] = why
+            if why == "direct identifier" or (why == "identity role" and f.role != "narrative"):
+                needles[f.name] = _needle_kind(f)  # a narrative is no needle: it holds common words
+            elif why == "free text" and f.sensitivity is not Sensitivity.FREE_TEXT:
+                scan.append(f.name)  # kept in context: a name typed here must block the record
+            continue
+        if f.role in AGE_ROLES:
+            if f.role != "registration_date":
+                dropped[f.name] = "generalised into age bands and majority flags"
+            continue
+        compute = _compute(f, shares, g.date_precision, g.place_precision)
+        if compute is None:
+            quasi_number = f.sensitivity is Sensitivity.QUASI_IDENTIFIER and f.type is FieldType.INTEGER
+            dropped[f.name] = ("quasi-identifier without a generalisation rule" if quasi_number
+                               else "not in the agreement")
+            continue
+        dated = f.type in (FieldType.DATE, FieldType.DATETIME)
+        steps.append((f.name, dated, compute, {}))
+    derived = frozenset(d for d in DERIVED if d in shares)
+    return Profile(spec.id, roles, steps, needles, tuple(scan), dropped, derived)
+
+
+def _why_dropped(f: FormField, spec: FormSpec) -> str | None:
+    if f.type in (FieldType.NOTE, FieldType.GROUP):
+        return "no answer"
+    if f.type is FieldType.REPEAT or spec.repeat_of(f.name) is not None:
+        return "inside a repeat"
+    if f.sensitivity is Sensitivity.DIRECT_IDENTIFIER:
+        return "direct identifier"
+    if f.role in IDENTITY_ROLES:
+        return "identity role"
+    if f.sensitivity is Sensitivity.FREE_TEXT:
+        return "free text"
+    if f.type is FieldType.TEXT and f.role not in COUNTRY_ROLES and f.role != "interview_language":
+        return "free text"  # "other, specify" and every other typed text
+    if f.type is FieldType.DECIMAL:
+        return "decimal"
+    if f.type is FieldType.CALCULATE and f.role not in AGE_ROLES:
+        return "calculation"
+    return None
+
+
+def _keys(f: FormField, shares: frozenset[str]) -> tuple[str | None, str | None]:
+    """(CTDC key, HTCDS-or-field key) under which the partner receives ``f``."""
+    ctdc = f.standard.ctdc or ROLE_ELEMENT.get(f.role or "")
+    other = f.standard.htcds
+    if other is None and f.name != ctdc:
+        other = f.name  # an agreement may name a form field that has no standard element
+    return (ctdc if ctdc in shares else None, other if other in shares else None)
+
+
+def _emit(keys: tuple[str | None, ...], value: Any) -> Values:
+    return {k: value for k in keys if k}
+
+
+def _compute(f: FormField, shares: frozenset[str], date_precision: str,
+             place_precision: str) -> Compute | None:
+    ctdc_key, code_key = _keys(f, shares)
+    if f.type is FieldType.SELECT_MULTIPLE:
+        return _multi(f, shares, code_key)
+    if ctdc_key is None and code_key is None:
+        return None
+    keys = (ctdc_key, code_key)
+    if f.type in (FieldType.SELECT_ONE, FieldType.YES_NO_UNKNOWN):
+        return _select(f, ctdc_key, code_key, place_precision)
+    if f.type is FieldType.TEXT:  # coded roles only (countries, languages)
+        language = f.role == "interview_language"
+
+        def coded_text(v: Any, shift: int) -> tuple[Values, Values]:
+            if not isinstance(v, str):
+                return _NOTHING
+            v = v.strip()
+            if v.lower() in _MISSING:
+                return _emit(keys, v.lower()), {}
+            v = v.lower() if language else v.upper()
+            ok = (_LANGUAGE if language else _COUNTRY).match(v)
+            return (_emit(keys, v), {}) if ok else _NOTHING
+        return coded_text
+    if f.type is FieldType.INTEGER:
+        if f.sensitivity is Sensitivity.QUASI_IDENTIFIER:
+            return None
+
+        def integer(v: Any, shift: int) -> tuple[Values, Values]:
+            if isinstance(v, str) and v in _MISSING:
+                return _emit(keys, v), {}
+            n = _int_or_none(v)
+            return (_emit(keys, n), {}) if n is not None else _NOTHING
+        return integer
+    if f.type in (FieldType.DATE, FieldType.DATETIME):
+        def a_date(v: Any, shift: int) -> tuple[Values, Values]:
+            d = parse_day(v)
+            if d is None:
+                return (_emit(keys, v), {}) if isinstance(v, str) and v in _MISSING else _NOTHING
+            if shift:
+                d += timedelta(days=shift)
+            if date_precision == "year_month":
+                return _emit(keys, f"{d.year:04d}-{d.month:02d}"), _emit(keys, d.year)
+            return _emit(keys, d.year), {}
+        return a_date
+    return None
+
+
+def _select(f: FormField, ctdc_key: str | None, code_key: str | None,
+            place_precision: str) -> Compute:
+    by_value = {c.value: c for c in f.choices or ()}
+    flag = f.type is FieldType.YES_NO_UNKNOWN
+    place = any("country" in c.attributes for c in by_value.values())
+
+    def select(v: Any, shift: int) -> tuple[Values, Values]:
+        if not isinstance(v, str):
+            return _NOTHING
+        if v in _MISSING:
+            return _emit((ctdc_key, code_key), v), {}
+        choice = by_value.get(v)
+        if choice is None:
+            return _NOTHING  # an "or other" text typed in place of a code: free text, never sent
+        out: Values = {}
+        coarse: Values = {}
+        if ctdc_key:
+            out[ctdc_key] = ({"yes": 1, "no": 0}.get(v) if flag else choice.attributes.get("ctdc", v))
+        if code_key:
+            country = choice.attributes.get("country") if place else None
+            if country and place_precision == "admin1":
+                out[code_key], coarse[code_key] = v, country
+            else:
+                out[code_key] = country or v
+        return out, coarse
+    return select
+
+
+def _multi(f: FormField, shares: frozenset[str], code_key: str | None) -> Compute | None:
+    family = f.standard.ctdc
+    choices = [c for c in f.choices or () if c.value not in _MISSING]
+    suffix = {c.value: c.attributes.get("ctdc", c.value[:1].upper() + c.value[1:]) for c in choices}
+    flags = [(c.value, family + suffix[c.value]) for c in choices
+             if family and (family in shares or family + suffix[c.value] in shares)]
+    concat = family + "Concatenated" if family and family + "Concatenated" in shares else None
+    if not flags and not concat and not code_key:
+        return None
+
+    def multi(v: Any, shift: int) -> tuple[Values, Values]:
+        if isinstance(v, str):
+            v = [v] if v in _MISSING or v in suffix else v.split()
+        if not isinstance(v, list | tuple) or not v:
+            return _NOTHING
+        missing = next((x for x in v if x in _MISSING), None)
+        chosen = [x for x in v if x in suffix]
+        out: Values = {}
+        for value, key in flags:
+            out[key] = missing if missing and not chosen else int(value in chosen)
+        if concat:
+            out[concat] = [suffix[x] for x in chosen]
+        if code_key:
+            out[code_key] = chosen or ([missing] if missing else [])
+        return out, {}
+    return multi
+
+
+def deidentify(profile: Profile, answers: dict[str, Any], shift_days: int = 0,
+               age: Ages | None = None) -> tuple[Values, Values]:
+    """The partner's values for one revision, and each element's one-step coarser value."""
+    out, coarse, _summaries = deidentify_summarised(profile, answers, shift_days, age)
+    return out, coarse
+
+
+def deidentify_summarised(profile: Profile, answers: dict[str, Any], shift_days: int = 0,
+                          age: Ages | None = None) -> tuple[Values, Values, list[Summary]]:
+    """:func:`deidentify`, plus the leak-scan summary of each part of the output.
+
+    Each distinct answer is turned into values, checked and summarised once (memoised
+    per profile); a batch then scans a case by its summaries (``Scanner.scan_summarised``).
+    """
+    out: Values = {}
+    coarse: Values = {}
+    summaries: list[Summary] = []
+    get = answers.get
+    for name, dated, compute, memo in profile.steps:
+        v = get(name)
+        if v is None:
+            continue
+        if v.__class__ is str and not dated:
+            key: Any = v  # the common case: a select code
+        else:
+            # Other types carry their class: True == 1 and hash alike, yet mean different things.
+            key = (v.__class__, tuple(v) if v.__class__ is list else v, shift_days if dated else 0)
+        try:
+            frag = memo.get(key)
+        except TypeError:  # an unhashable answer (a repeat's rows): computed, not memoised
+            key, frag = None, None
+        if frag is None:
+            frag = _fragment(profile, compute(v, shift_days))
+            if key is not None and len(memo) < MEMO_LIMIT:
+                memo[key] = frag
+        if frag[0]:
+            out.update(frag[0])
+            if frag[1]:
+                coarse.update(frag[1])
+            summaries.append(frag[2])
+    if profile.derived:
+        derived = _derive(profile, answers, shift_days, age or ages(answers, profile.roles))
+        key = tuple(derived.values())
+        summary = profile.derived_memo.get(key)
+        if summary is None:
+            summary = summarise(derived)
+            profile.vocabulary.update(summary.words)
+            if len(profile.derived_memo) < MEMO_LIMIT:
+                profile.derived_memo[key] = summary
+        out.update(derived)
+        summaries.append(summary)
+    return out, coarse, summaries
+
+
+def _fragment(profile: Profile, result: tuple[Values, Values]) -> Fragment:
+    summary = summarise(result[0])
+    profile.vocabulary.update(summary.words)
+    return result[0], result[1], summary
+
+
+def _derive(profile: Profile, answers: dict[str, Any], shift: int, age: Ages) -> Values:
+    want = profile.derived
+    out: Values = {}
+    if "ageBroad" in want:
+        out["ageBroad"] = age_band(age.at_registration)
+    if "majorityStatus" in want:
+        out["majorityStatus"] = majority(age.at_registration)
+    if "majorityStatusAtExploit" in want:
+        out["majorityStatusAtExploit"] = majority(age.at_exploitation)
+    if "majorityEntry" in want:
+        out["majorityEntry"] = majority(age.at_entry)
+    reg = profile.roles.get("registration_date")
+    if "yearOfRegistration" in want and reg:
+        d = parse_day(answers.get(reg))
+        if d is not None:
+            out["yearOfRegistration"] = (d + timedelta(days=shift)).year if shift else d.year
+    return out
