@@ -147,3 +147,45 @@ def test_cases_list_json_has_no_identity(data, capsys):
     assert main(["cases", "list", "--json", "--data-dir", str(folder)]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 1 and "Dara" not in json.dumps(rows)
+
+
+def test_cases_add_from_json_keeps_identity_apart_and_no_plaintext(data, tmp_path, capsys):
+    import random
+
+    from tipintake.forms import load_form
+    from tipintake.forms.synthetic import synthetic_answers
+    from tipintake.store.session import Store
+
+    folder, _ = data
+    form = load_form("tip_intake")
+    answers = synthetic_answers(form, random.Random(3))
+    canary = "CANARYcli9"
+    planted = [f.name for f in form.fields() if f.name in answers and isinstance(answers[f.name], str)
+               and f.name in form.identity_fields() and not f.constraint]
+    assert planted, "the intake form has identity text fields"
+    for name in planted:
+        answers[name] = f"{canary} {name}"
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(answers, ensure_ascii=False))
+    assert main(["cases", "add", "--form", "tip_intake", "--answers", str(path), "--data-dir", str(folder)]) == 0
+    assert "Saved case" in capsys.readouterr().out
+    path.unlink()
+    for file in folder.rglob("*"):
+        if file.is_file():
+            assert canary.encode() not in file.read_bytes(), file.name
+    session = Store(folder).unlock("admin", PASS)
+    rev = session.cases.show(session.cases.list()[0].id).revisions[0]
+    session.lock()
+    assert all(canary not in json.dumps(v) for v in rev.context.values())
+    assert all(rev.identity[name].startswith(canary) for name in planted)
+
+
+def test_cases_add_with_invalid_answers_names_the_field_and_saves_nothing(data, tmp_path, capsys):
+    folder, _ = data
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"consent_interview": "maybe"}))
+    assert main(["cases", "add", "--form", "tip_intake", "--answers", str(path), "--data-dir", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "Field '" in err and "Traceback" not in err
+    assert main(["cases", "list", "--json", "--data-dir", str(folder)]) == 0
+    assert json.loads(capsys.readouterr().out) == []
