@@ -65,8 +65,10 @@ class FormWindow(Retranslatable, QWidget):
         self.finished = False
         self.form_lang = current_language()
         self.pages: list[FormPage] = pages_of(spec)
+        # Extended questions appear only where the organisation switched them on (Settings).
+        self.extended = bool(self.session.setting("extended_fields", False))
         answers, page = self._initial_answers()
-        self.state = FormState(spec, {k: v for k, v in answers.items()})
+        self.state = FormState(spec, answers, extended=self.extended)
         self.chrome = FormChrome(self)
         self.end = EndPanel(self)
         self.outer = QStackedWidget()
@@ -124,6 +126,8 @@ class FormWindow(Retranslatable, QWidget):
                 names = [q.name for q in f.fields if q.type is not FieldType.GROUP]
                 self.group_boxes.append((group, f, names))
                 col.addWidget(group)
+                continue
+            if f.extended and not self.extended:
                 continue
             widget = make_field(self.spec, f, self.form_lang)
             widget.edited.connect(self.on_edited)
@@ -307,7 +311,7 @@ class FormWindow(Retranslatable, QWidget):
     def _forget_answers(self) -> None:
         for widget in self.widgets.values():
             widget.clear()
-        self.state = FormState(self.spec, {})
+        self.state = FormState(self.spec, {}, extended=self.extended)
         self.originals = {}
 
     # -- language, lock, close -------------------------------------------------

@@ -122,6 +122,12 @@ class MainWindow(Retranslatable, QMainWindow):
                 idle_group.addAction(act)
                 self.idle_menu.addAction(act)
                 self.idle_actions[minutes] = act
+        self.extended_action = None
+        if self.session.can(Permission.MANAGE_USERS):
+            self.extended_action = QAction(self, checkable=True)
+            self.extended_action.setChecked(bool(self.session.setting("extended_fields", False)))
+            self.extended_action.toggled.connect(lambda on: self.session.set_setting("extended_fields", on))
+            self.settings_menu.addAction(self.extended_action)
         self.toolbar = QToolBar()
         self.toolbar.setObjectName("toolbar")
         self.toolbar.setMovable(False)
@@ -153,6 +159,8 @@ class MainWindow(Retranslatable, QMainWindow):
             for minutes, act in self.idle_actions.items():
                 act.setText(_("Never") if minutes == 0 else ngettext(
                     "After {minutes} minute", "After {minutes} minutes", minutes).format(minutes=minutes))
+        if self.extended_action is not None:
+            self.extended_action.setText(_("Ask &extended questions in new interviews"))
         for code, act in self.language_actions.items():
             act.setChecked(code == current_language())
         self.who.setText(_("Signed in as {user} ({role})").format(

@@ -62,11 +62,12 @@ class FieldWidget(QWidget):
         self.box.addWidget(self.label)
         self.box.addWidget(self.hint)
         self.input = self.build_input()
+        row = QHBoxLayout()
         if self.input is not None:
-            self.box.addWidget(self.input)
+            row.addWidget(self.input, 1)
             self.label.setBuddy(self.focus_widget())
+        self.box.addLayout(row)
         if field.allow_missing and not field.is_select:
-            row = QHBoxLayout()
             for code in MISSING_CODES:
                 button = QPushButton()
                 button.setCheckable(True)
@@ -74,8 +75,6 @@ class FieldWidget(QWidget):
                 button.toggled.connect(lambda on, c=code: self._missing_toggled(c, on))
                 row.addWidget(button)
                 self.missing_buttons[code] = button
-            row.addStretch()
-            self.box.addLayout(row)
         self.box.addWidget(self.error)
         self.set_language(language)
 

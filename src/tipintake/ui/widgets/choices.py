@@ -54,7 +54,10 @@ class SelectOneField(FieldWidget):
             return wrap
         grid = QGridLayout(wrap)
         grid.setContentsMargins(0, 0, 0, 0)
-        cols = _columns(len(self.choices))
+        # Yes / No / Unknown and other short lists read best on one line.
+        short = len(self.choices) <= 5 and all(
+            len(c.label_in("en")) <= 20 for c in self.choices)
+        cols = len(self.choices) if short else _columns(len(self.choices))
         rows = (len(self.choices) + cols - 1) // cols
         for i, choice in enumerate(self.choices):
             radio = QRadioButton()
@@ -62,6 +65,8 @@ class SelectOneField(FieldWidget):
             self.group.addButton(radio, i)
             self.radios.append(radio)
             grid.addWidget(radio, i % rows, i // rows)
+        if short:
+            grid.setColumnStretch(cols, 1)
         self.group.idToggled.connect(lambda _id, on: on and self.emit_edited())
         return wrap
 

@@ -95,7 +95,7 @@ class TextField(FieldWidget):
     def set_language(self, language: str) -> None:
         """Question texts; the bar goes under the input the first time."""
         if self.zawgyi.parent() is None:
-            self.box.insertWidget(self.box.indexOf(self.input) + 1, self.zawgyi)
+            self.box.insertWidget(self.box.count() - 1, self.zawgyi)  # above the error line
         super().set_language(language)
         self.zawgyi.retranslate()
 
