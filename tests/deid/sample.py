@@ -17,11 +17,10 @@ YNU = [{"value": v} for v in ("yes", "no", "unknown", "refused", "not_asked")]
 COUNTRIES = ("TH", "KH", "MM", "ID", "MY", "LA")
 PROVINCES = (("TH-10", "TH"), ("TH-50", "TH"), ("TH-20", "TH"), ("MY-01", "MY"), ("MY-14", "MY"),
              ("KH-12", "KH"), ("ID-JK", "ID"), ("MM-06", "MM"))
-GENDERS = (("Feminine", "Female"), ("Masculine", "Male"), ("TransgenderFeminine", None),
-           ("NonSpecifiedUnknown", None))
-MEANS = ("DebtBondage", "TakesEarnings", "Threats", "PhysicalAbuse", "WithholdsDocuments", "other")
-EXPLOIT = (("ForcedLabour", "ForcedLabour"), ("SexualExploitation", "SexualExploit"),
-           ("ForcedMarriage", "ForcedMarriage"), ("Other", "OtherExploit"))
+GENDERS = ("Feminine", "Masculine", "TransgenderFeminine", "NonSpecifiedUnknown")
+MEANS = ("DebtBondage", "TakesEarnings", "PhysicalThreats", "PhysicalAbuse", "WithholdsDocuments", "Other")
+EXPLOIT = ("ForcedLabour", "SexualExploitation", "ForcedMarriage", "Other")
+RECRUITMENT = ("Abduction", "ThroughFriendsOrSocialEvents", "ThroughOnlineSocialNetworks", "Other")
 STATUS = ("PossibleVictimOfTrafficking", "ActualVictimOfTrafficking", "NotAVictimOfTrafficking")
 LANGS = ("th", "km", "my", "id", "ms", "en")
 
@@ -51,7 +50,7 @@ def sample_form() -> FormSpec:
         _f("age", "integer", "quasi_identifier", "age"),
         _f("gender", "select_one", "quasi_identifier", "gender",
            standard={"htcds": "prs_Gender", "ctdc": "gender"},
-           choices=[{"value": v, "attributes": {"ctdc": c} if c else {}} for v, c in GENDERS]),
+           choices=[{"value": v} for v in GENDERS]),
         _f("citizenship", "select_one", "quasi_identifier", "citizenship",
            standard={"htcds": "prs_Citizenship", "ctdc": "citizenship"},
            choices=[{"value": c} for c in COUNTRIES]),
@@ -65,12 +64,15 @@ def sample_form() -> FormSpec:
            standard={"htcds": "vic_MethodsOfControl", "ctdc": "meansOfControl"},
            choices=[{"value": m} for m in MEANS]),
         # "Other, specify": a text answer stored with the context (declared sensitive, not free text).
-        _f("means_other", "text", "sensitive", relevant="selected(${means_of_control}, 'other')"),
+        _f("means_other", "text", "sensitive", relevant="selected(${means_of_control}, 'Other')"),
         _f("exploitation_type", "select_multiple", "sensitive",
-           standard={"htcds": "vic_TypeOfExploitation", "ctdc": "is"},
-           choices=[{"value": v, "attributes": {"ctdc": c}} for v, c in EXPLOIT]),
+           standard={"htcds": "vic_TypeOfExploitation", "ctdc": "typeOfExploit"},
+           choices=[{"value": v} for v in EXPLOIT]),
+        _f("recruitment_method", "select_multiple", "sensitive",
+           standard={"htcds": "vic_MethodOfRecruitment", "ctdc": "isAbduction"},
+           choices=[{"value": v} for v in RECRUITMENT]),
         _f("exploitation_other", "text", "free_text"),
-        _f("is_abduction", "yes_no_unknown", "sensitive", standard={"ctdc": "isAbduction"}, choices=YNU),
+        _f("sold", "yes_no_unknown", "sensitive", standard={"htcds": "vic_Sold"}, choices=YNU),
         _f("trafficking_status", "select_one", "sensitive", "trafficking_status",
            standard={"htcds": "vic_TraffickingStatus"}, choices=[{"value": s} for s in STATUS]),
         _f("number_of_children", "integer", "sensitive", standard={"htcds": "prs_NumberOfChildren"}),
@@ -86,8 +88,8 @@ name: {name}
 title: Test hub
 purpose: Research on trafficking patterns in the region.
 shares: [yearOfRegistration, gender, ageBroad, majorityStatus, majorityStatusAtExploit,
-  citizenship, CountryOfExploitation, meansOfControl, isForcedLabour, isSexualExploit,
-  isForcedMarriage, isOtherExploit, isAbduction, vic_TraffickingStatus, interviewLanguage,
+  citizenship, CountryOfExploitation, meansOfControl, typeOfExploit, isAbduction, vic_Sold,
+  vic_TraffickingStatus, interviewLanguage, vic_MethodsOfControl,
   prs_NumberOfChildren, cas_IncomingReferralDate, hte_State, prs_Birthdate, means_other,
   exploitation_other, given_name, narrative, phone, gps_lat, hte_Latitude, interviewer_code]
 generalisation:
@@ -133,14 +135,15 @@ def synthetic_case(rng: random.Random, *, consent: bool | None = None) -> tuple[
         "guardian_consent": "yes" if minor and rng.random() < 0.8 else "not_asked",
         "interview_language": rng.choice(LANGS),
         "registration_date": reg.isoformat(), "birth_date": born.isoformat(), "age": age,
-        "gender": rng.choice(GENDERS)[0], "citizenship": rng.choice(COUNTRIES[:4]),
+        "gender": rng.choice(GENDERS), "citizenship": rng.choice(COUNTRIES[:4]),
         "country_of_exploitation": rng.choice(("TH", "MY", "TH", "ID")),
         "province_of_exploitation": rng.choice(PROVINCES)[0],
         "exploitation_date": (reg - timedelta(days=rng.randrange(30, 700))).isoformat(),
         "referral_date": (reg + timedelta(days=rng.randrange(0, 60))).isoformat(),
         "means_of_control": rng.sample(MEANS[:-1], rng.randrange(0, 3)) or ["unknown"],
-        "exploitation_type": [rng.choice(EXPLOIT)[0]],
-        "is_abduction": rng.choice(("yes", "no", "unknown")),
+        "exploitation_type": [rng.choice(EXPLOIT)],
+        "recruitment_method": [rng.choice(RECRUITMENT)],
+        "sold": rng.choice(("yes", "no", "unknown")),
         "trafficking_status": rng.choice(STATUS),
         "number_of_children": rng.randrange(4),
         "gps_lat": 13.75 + rng.random(),

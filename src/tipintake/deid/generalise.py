@@ -29,6 +29,8 @@ from typing import Any
 
 from tipintake.deid.agreements import Agreement
 from tipintake.deid.leaks import Summary, summarise
+from tipintake.deid.standard import DERIVED, ctdc_groups, wanted_columns
+from tipintake.forms.ctdc import DATASOURCE
 from tipintake.forms.spec import MISSING_CODES, FieldType, FormField, FormSpec, Sensitivity
 
 Values = dict[str, Any]
@@ -42,13 +44,9 @@ COUNTRY_ROLES = frozenset({"citizenship", "country_of_recruitment", "country_of_
 # Roles consumed by derived elements (age bands, majority flags, year of registration).
 AGE_ROLES = frozenset({"birth_date", "age", "age_when_trafficked", "registration_date",
                        "recruitment_date", "exploitation_date"})
-ROLE_ELEMENT = {"gender": "gender", "citizenship": "citizenship",
-                "country_of_exploitation": "CountryOfExploitation",
-                "interview_language": "interviewLanguage"}
+ROLE_ELEMENT = {"interview_language": "interviewLanguage"}  # CTDC columns: see deid.standard
 AGE_BANDS = ((8, "0--8"), (17, "9--17"), (20, "18--20"), (23, "21--23"), (26, "24--26"),
              (29, "27--29"), (38, "30--38"), (47, "39--47"))
-DERIVED = ("ageBroad", "majorityStatus", "majorityStatusAtExploit", "majorityEntry",
-           "yearOfRegistration")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _MISSING = frozenset(MISSING_CODES)
@@ -74,8 +72,10 @@ def parse_day(value: Any) -> date | None:
     return None
 
 
-def years_between(born: date, at: date) -> int:
-    """Completed years from ``born`` to ``at``."""
+def years_between(born: date, at: date) -> int | None:
+    """Completed years from ``born`` to ``at`` (None when ``at`` comes first)."""
+    if at < born:
+        return None
     return at.year - born.year - ((at.month, at.day) < (born.month, born.day))
 
 
@@ -127,7 +127,8 @@ def ages(answers: dict[str, Any], roles: dict[str, str]) -> Ages:
 
     born = day("birth_date")
     reg = day("registration_date")
-    at_reg = years_between(born, reg) if born and reg else number("age")
+    stated = number("age")  # as forms.ctdc does: a stated (or calculated) age wins
+    at_reg = stated if stated is not None else years_between(born, reg) if born and reg else None
     when = number("age_when_trafficked")
     exp, rec = day("exploitation_date"), day("recruitment_date")
     at_exp = years_between(born, exp) if born and exp else when
@@ -171,10 +172,13 @@ def compile_profile(spec: FormSpec, agreement: Agreement) -> Profile:
     shares = frozenset(agreement.shares)
     g = agreement.generalisation
     roles = spec.roles()
-    steps: list[tuple[str, bool, Compute, dict[Any, Fragment]]] = []
+    steps: list[tuple[Any, bool, Compute, dict[Any, Fragment]]] = []
     needles: dict[str, str] = {}
     scan: list[str] = []
     dropped: dict[str, str] = {}
+    wanted = wanted_columns(shares)
+    groups = ctdc_groups(spec, lambda f: _why_dropped(f, spec) is None, wanted, AGE_ROLES)
+    feeds_ctdc = {name for names, _columns, _compute in groups for name in names}
     for f in spec.fields():
         why = _why_dropped(f, spec)
         if why is not None:
@@ -190,13 +194,16 @@ def compile_profile(spec: FormSpec, agreement: Agreement) -> Profile:
             continue
         compute = _compute(f, shares, g.date_precision, g.place_precision)
         if compute is None:
-            quasi_number = f.sensitivity is Sensitivity.QUASI_IDENTIFIER and f.type is FieldType.INTEGER
-            dropped[f.name] = ("quasi-identifier without a generalisation rule" if quasi_number
-                               else "not in the agreement")
+            if f.name not in feeds_ctdc:
+                quasi_number = f.sensitivity is Sensitivity.QUASI_IDENTIFIER and f.type is FieldType.INTEGER
+                dropped[f.name] = ("quasi-identifier without a generalisation rule" if quasi_number
+                                   else "not in the agreement")
             continue
         dated = f.type in (FieldType.DATE, FieldType.DATETIME)
         steps.append((f.name, dated, compute, {}))
-    derived = frozenset(d for d in DERIVED if d in shares)
+    for names, _columns, compute in groups:
+        steps.append((names, False, compute, {}))
+    derived = frozenset(d for d in DERIVED if d in wanted)
     return Profile(spec.id, roles, steps, needles, tuple(scan), dropped, derived)
 
 
@@ -221,12 +228,15 @@ def _why_dropped(f: FormField, spec: FormSpec) -> str | None:
 
 
 def _keys(f: FormField, shares: frozenset[str]) -> tuple[str | None, str | None]:
-    """(CTDC key, HTCDS-or-field key) under which the partner receives ``f``."""
-    ctdc = f.standard.ctdc or ROLE_ELEMENT.get(f.role or "")
+    """(role element, HTCDS-or-field key) under which the partner receives ``f`` itself.
+
+    CTDC columns are not here: they come from the forms layer's mapping (deid.standard).
+    """
+    role_key = ROLE_ELEMENT.get(f.role or "")
     other = f.standard.htcds
-    if other is None and f.name != ctdc:
+    if other is None and f.standard.ctdc is None:
         other = f.name  # an agreement may name a form field that has no standard element
-    return (ctdc if ctdc in shares else None, other if other in shares else None)
+    return (role_key if role_key in shares else None, other if other in shares else None)
 
 
 def _emit(keys: tuple[str | None, ...], value: Any) -> Values:
@@ -235,14 +245,14 @@ def _emit(keys: tuple[str | None, ...], value: Any) -> Values:
 
 def _compute(f: FormField, shares: frozenset[str], date_precision: str,
              place_precision: str) -> Compute | None:
-    ctdc_key, code_key = _keys(f, shares)
+    role_key, code_key = _keys(f, shares)
     if f.type is FieldType.SELECT_MULTIPLE:
         return _multi(f, shares, code_key)
-    if ctdc_key is None and code_key is None:
+    if role_key is None and code_key is None:
         return None
-    keys = (ctdc_key, code_key)
+    keys = (role_key, code_key)
     if f.type in (FieldType.SELECT_ONE, FieldType.YES_NO_UNKNOWN):
-        return _select(f, ctdc_key, code_key, place_precision)
+        return _select(f, role_key, code_key, place_precision)
     if f.type is FieldType.TEXT:  # coded roles only (countries, languages)
         language = f.role == "interview_language"
 
@@ -280,24 +290,23 @@ def _compute(f: FormField, shares: frozenset[str], date_precision: str,
     return None
 
 
-def _select(f: FormField, ctdc_key: str | None, code_key: str | None,
+def _select(f: FormField, role_key: str | None, code_key: str | None,
             place_precision: str) -> Compute:
     by_value = {c.value: c for c in f.choices or ()}
-    flag = f.type is FieldType.YES_NO_UNKNOWN
     place = any("country" in c.attributes for c in by_value.values())
 
     def select(v: Any, shift: int) -> tuple[Values, Values]:
         if not isinstance(v, str):
             return _NOTHING
         if v in _MISSING:
-            return _emit((ctdc_key, code_key), v), {}
+            return _emit((role_key, code_key), v), {}
         choice = by_value.get(v)
         if choice is None:
             return _NOTHING  # an "or other" text typed in place of a code: free text, never sent
         out: Values = {}
         coarse: Values = {}
-        if ctdc_key:
-            out[ctdc_key] = ({"yes": 1, "no": 0}.get(v) if flag else choice.attributes.get("ctdc", v))
+        if role_key:
+            out[role_key] = v
         if code_key:
             country = choice.attributes.get("country") if place else None
             if country and place_precision == "admin1":
@@ -309,30 +318,18 @@ def _select(f: FormField, ctdc_key: str | None, code_key: str | None,
 
 
 def _multi(f: FormField, shares: frozenset[str], code_key: str | None) -> Compute | None:
-    family = f.standard.ctdc
-    choices = [c for c in f.choices or () if c.value not in _MISSING]
-    suffix = {c.value: c.attributes.get("ctdc", c.value[:1].upper() + c.value[1:]) for c in choices}
-    flags = [(c.value, family + suffix[c.value]) for c in choices
-             if family and (family in shares or family + suffix[c.value] in shares)]
-    concat = family + "Concatenated" if family and family + "Concatenated" in shares else None
-    if not flags and not concat and not code_key:
+    if not code_key:
         return None
+    known = frozenset(c.value for c in f.choices or () if c.value not in _MISSING)
 
     def multi(v: Any, shift: int) -> tuple[Values, Values]:
         if isinstance(v, str):
-            v = [v] if v in _MISSING or v in suffix else v.split()
+            v = [v] if v in _MISSING or v in known else v.split()
         if not isinstance(v, list | tuple) or not v:
             return _NOTHING
+        chosen = [x for x in v if x in known]  # codes only: a typed "other" never leaves
         missing = next((x for x in v if x in _MISSING), None)
-        chosen = [x for x in v if x in suffix]
-        out: Values = {}
-        for value, key in flags:
-            out[key] = missing if missing and not chosen else int(value in chosen)
-        if concat:
-            out[concat] = [suffix[x] for x in chosen]
-        if code_key:
-            out[code_key] = chosen or ([missing] if missing else [])
-        return out, {}
+        return {code_key: chosen or ([missing] if missing else [])}, {}
     return multi
 
 
@@ -355,14 +352,20 @@ def deidentify_summarised(profile: Profile, answers: dict[str, Any], shift_days:
     summaries: list[Summary] = []
     get = answers.get
     for name, dated, compute, memo in profile.steps:
-        v = get(name)
-        if v is None:
-            continue
-        if v.__class__ is str and not dated:
-            key: Any = v  # the common case: a select code
+        if name.__class__ is tuple:  # a group of fields feeding CTDC columns together
+            v = tuple(get(n) for n in name)
+            if v.count(None) == len(v):
+                continue
+            key: Any = tuple(tuple(x) if x.__class__ is list else x for x in v)
         else:
-            # Other types carry their class: True == 1 and hash alike, yet mean different things.
-            key = (v.__class__, tuple(v) if v.__class__ is list else v, shift_days if dated else 0)
+            v = get(name)
+            if v is None:
+                continue
+            if v.__class__ is str and not dated:
+                key = v  # the common case: a select code
+            else:
+                # Other types carry their class: True == 1 and hash alike, yet mean different things.
+                key = (v.__class__, tuple(v) if v.__class__ is list else v, shift_days if dated else 0)
         try:
             frag = memo.get(key)
         except TypeError:  # an unhashable answer (a repeat's rows): computed, not memoised
@@ -398,7 +401,7 @@ def _fragment(profile: Profile, result: tuple[Values, Values]) -> Fragment:
 
 def _derive(profile: Profile, answers: dict[str, Any], shift: int, age: Ages) -> Values:
     want = profile.derived
-    out: Values = {}
+    out: Values = {"Datasource": DATASOURCE} if "Datasource" in want else {}
     if "ageBroad" in want:
         out["ageBroad"] = age_band(age.at_registration)
     if "majorityStatus" in want:
