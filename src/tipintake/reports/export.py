@@ -106,7 +106,8 @@ def threshold_of(session: Session, threshold: int | None = None) -> int:
 
 
 def write_export(session: Session, data: bytes, out: Path, *, what: str, rows: int, fmt: str,
-                 passphrase: str | None = None, allow_plaintext: bool = False) -> ExportResult:
+                 passphrase: str | None = None, allow_plaintext: bool = False,
+                 object_type: str | None = None) -> ExportResult:
     """Write ``data`` encrypted (age, passphrase) or, when acknowledged, plain; audit it."""
     session.require(Permission.EXPORT)
     out = Path(out)
@@ -123,7 +124,8 @@ def write_export(session: Session, data: bytes, out: Path, *, what: str, rows: i
     if not out.parent.is_dir():
         raise UserError(_("The folder “{folder}” does not exist.").format(folder=str(out.parent)))
     write_atomic(out, data)
-    session.audit("export", "report" if what != "cases" else "cases", what,
+    kind = object_type or ("cases" if what == "cases" else "report")
+    session.audit("export", kind, what,
                   {"rows": rows, "format": fmt, "encrypted": passphrase is not None, "to": str(out)})
     return ExportResult(out, rows, passphrase is not None)
 

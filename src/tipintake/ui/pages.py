@@ -45,4 +45,6 @@ PAGES: list[Page] = [
          lambda s: s.can(Permission.CREATE) or s.can(Permission.EDIT)),
     Page("users", lambda: _("&Users"), "tipintake.ui.users_view", "UsersPage",
          lambda s: s.can(Permission.MANAGE_USERS)),
+    Page("dashboard", lambda: _("Das&hboard"), "tipintake.ui.reports.dashboard_page", "DashboardPage"),
+    Page("quality", lambda: _("Data &quality"), "tipintake.ui.reports.quality_page", "QualityPage"),
 ]

@@ -1,0 +1,6 @@
+"""Reports in the app: the dashboard and data-quality pages, exports, the referral PDF.
+
+Figures are computed by ``tipintake.reports`` (plain data) in the thread pool; these
+widgets only draw them. Qt names come from ``ui.qt`` and, for charts and PDF printing
+(PySide6-Addons' QtCharts, QtGui's QPdfWriter), from ``ui.reports.qt_extra``.
+"""
