@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tipintake.forms.spec import FieldType
 from tipintake.i18n import _, current_language, ngettext
+from tipintake.i18n.calendars import format_date
 from tipintake.store.cases import STATUSES, CaseDetail, RevisionView
 from tipintake.store.roles import Permission
 from tipintake.ui import forms_catalog, operations
@@ -43,6 +45,11 @@ def answer_text(spec: Any, name: str, value: Any, lang: str) -> str:
 
     if spec is not None and spec.has_field(name):
         f = spec.field(name)
+        if f.type is FieldType.DATE and isinstance(value, str) and len(value) == 10:
+            try:
+                return format_date(value, lang, "medium")
+            except ValueError:
+                return value
         labels = {c.value: choice_label(spec, f, c, lang) for c in f.choices or ()}
         if isinstance(value, list):
             return ", ".join(labels.get(v, str(v)) if not isinstance(v, dict) else "…" for v in value)
@@ -79,6 +86,8 @@ class CaseWindow(Retranslatable, QWidget):
         self.revisions = QTreeWidget()
         self.revisions.setObjectName("revisions")
         self.revisions.setColumnCount(3)
+        self.revisions.setColumnWidth(0, 200)
+        self.revisions.setColumnWidth(1, 150)
         self.revisions.currentItemChanged.connect(lambda *_a: self.show_revision())
         self.answers = QTableWidget(0, 2)
         self.answers.setObjectName("answers")
@@ -193,10 +202,14 @@ class CaseWindow(Retranslatable, QWidget):
             shown.update({k: v for k, v in rev.identity.items() if not k.startswith("_")})
         order = [f.name for f in spec.fields()] if spec is not None else sorted(shown)
         names = [n for n in order if n in shown] + sorted(n for n in shown if n not in order)
+        if spec is not None:  # unlabelled calculations are the form's plumbing, not answers
+            names = [n for n in names if not (spec.has_field(n) and spec.field(n).type is FieldType.CALCULATE
+                                              and not spec.field(n).label)]
         self.answers.setRowCount(len(names))
         for r, name in enumerate(names):
             self.answers.setItem(r, 0, QTableWidgetItem(question_text(spec, name, lang)))
             self.answers.setItem(r, 1, QTableWidgetItem(answer_text(spec, name, shown[name], lang)))
+        self.answers.resizeRowsToContents()  # long answers wrap instead of being cut
 
     def start_follow_up(self) -> None:
         """Choose a form and fill it in on this case."""

@@ -75,6 +75,8 @@ class FieldWidget(QWidget):
                 button.toggled.connect(lambda on, c=code: self._missing_toggled(c, on))
                 row.addWidget(button)
                 self.missing_buttons[code] = button
+        if self.input is not None and self.input.maximumWidth() < 5000:
+            row.addStretch()  # a short input keeps its buttons beside it
         self.box.addWidget(self.error)
         self.set_language(language)
 
