@@ -19,11 +19,19 @@ import json
 import re
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import pyrage
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from tipintake.errors import NotFound, UserError
 from tipintake.i18n import _
@@ -35,6 +43,17 @@ PARTNERS_DIR = "partners"
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{1,63}$"
 MAX_FILE_BYTES = 256_000
 _ELEMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,199}$")
+
+
+def _age_recipient(key: str) -> str:
+    try:
+        pyrage.x25519.Recipient.from_str(key)
+    except Exception:  # noqa: BLE001 - pyrage raises its own error types
+        raise ValueError("not an age X25519 recipient (age1…)") from None
+    return key
+
+
+Recipient = Annotated[str, AfterValidator(_age_recipient)]
 
 
 class AgreementError(UserError):
@@ -127,7 +146,7 @@ class Agreement(BaseModel):
     schedule: str = Field(min_length=1, max_length=200)
     retention: Retention
     contact: Contact
-    recipients: tuple[str, ...] = Field(min_length=1)
+    recipients: tuple[Recipient, ...] = Field(min_length=1)
     hub: Hub | None = None  # None: batches travel on USB only (data-localisation law)
     source: str | None = Field(default=None, exclude=True)
 
@@ -137,16 +156,6 @@ class Agreement(BaseModel):
         for name in value:
             if not _ELEMENT.match(name):
                 raise ValueError(f"'{name}' is not an element or field name")
-        return value
-
-    @field_validator("recipients")
-    @classmethod
-    def _recipients(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for key in value:
-            try:
-                pyrage.x25519.Recipient.from_str(key)
-            except Exception:  # noqa: BLE001 - pyrage raises its own error types
-                raise ValueError("not an age X25519 recipient (age1…)") from None
         return value
 
     @model_validator(mode="after")
@@ -221,7 +230,9 @@ def parse_agreement(text: str, path: str = "<agreement>") -> Agreement:
     try:
         return Agreement.model_validate({**data, "source": path})
     except ValidationError as exc:
-        err = exc.errors()[0]
+        # A mistake at a line that exists (a typo'd key) explains more than "field required".
+        errors = sorted(exc.errors(), key=lambda e: tuple(e["loc"]) not in lines)
+        err = errors[0]
         loc = tuple(err["loc"])
         while loc and loc not in lines:
             loc = loc[:-1]

@@ -221,7 +221,12 @@ class Scanner:
     def _part(self, value: str) -> tuple[str, frozenset[str], str, bool]:
         info = self._parts.get(value)
         if info is None:
-            folded = value.lower() if value.isascii() else fold_for_search(value)
+            if value.isascii():
+                folded = value.lower()
+            else:
+                # Both readings of Burmese (as typed, and as if typed in Zawgyi): a short or
+                # mixed answer may score below the detector's threshold.
+                folded = SEP.join(dict.fromkeys(fold_for_search(v) for v in _variants(value)))
             words = frozenset(_LETTER_WORDS.findall(folded)) if folded.isascii() else frozenset()
             info = (folded, words, _NON_DIGIT.sub("", folded), pattern_kind(folded) is None)
             if len(self._parts) < 50_000:
@@ -327,5 +332,5 @@ def scan(values: dict[str, Any], identity: dict[str, Any], fields: dict[str, str
 
 
 def _is_phone(pattern: re.Pattern[str], text: str) -> bool:
-    # A phone number has at least 8 digits; "2019-2020" or "18--20" must not count.
-    return any(len(_NON_DIGIT.sub("", m.group())) >= 8 for m in pattern.finditer(text))
+    # A phone number has at least 9 digits (with its area code); "2019-2020" must not count.
+    return any(len(_NON_DIGIT.sub("", m.group())) >= 9 for m in pattern.finditer(text))
