@@ -22,6 +22,7 @@ _COMMAND_MODULES = (
     "tipintake.cli.share_cmds",
     "tipintake.cli.hub_cmds",
     "tipintake.cli.gui_cmd",
+    "tipintake.cli.reports_cmds",
 )
 
 
