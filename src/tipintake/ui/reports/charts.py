@@ -16,6 +16,7 @@ from tipintake.ui.reports.qt_extra import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
     QHorizontalBarSeries,
@@ -24,6 +25,7 @@ from tipintake.ui.reports.qt_extra import (
 )
 
 MAX_BARS = 12  # more categories than this are summed into "Other categories"
+MISSING = frozenset({"unknown", "refused", "not_asked", "no_answer"})
 
 
 def category_label(label: str, count: int, lang: str) -> str:
@@ -33,11 +35,26 @@ def category_label(label: str, count: int, lang: str) -> str:
 
 
 def _bars(table: Table) -> list[tuple[str, int]]:
-    rows = [(r.label, r.values[0] or 0) for r in table.rows]
-    if table.key == "cases_by_month" or len(rows) <= MAX_BARS:
-        return rows
-    rest = sum(n for _label, n in rows[MAX_BARS - 1:])
-    return rows[:MAX_BARS - 1] + [(_("Other categories"), rest)]
+    if table.key == "cases_by_month":
+        return [(r.label, r.values[0] or 0) for r in table.rows]
+    known = [(r.label, r.values[0] or 0) for r in table.rows if r.code not in MISSING]
+    missing = [(r.label, r.values[0] or 0) for r in table.rows if r.code in MISSING]
+    if len(known) > MAX_BARS:
+        # The reasons for no answer keep their own bars: they are never "other".
+        rest = sum(n for _label, n in known[MAX_BARS - 1:])
+        known = known[:MAX_BARS - 1] + [(_("Other categories"), rest)]
+    return known + missing
+
+
+def _month_axis(labels: list[str]) -> QCategoryAxis:
+    """Every k-th month named on the time axis, so four years of months stay legible."""
+    axis = QCategoryAxis()
+    axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    axis.setRange(-0.5, len(labels) - 0.5)
+    step = max(1, -(-len(labels) // 10))
+    for i in range(0, len(labels), step):
+        axis.append(labels[i], i)
+    return axis
 
 
 def make_chart(table: Table, lang: str | None = None) -> QChart:
@@ -59,10 +76,13 @@ def make_chart(table: Table, lang: str | None = None) -> QChart:
     series = QBarSeries() if months else QHorizontalBarSeries()
     series.append(values)
     chart.addSeries(series)
-    categories = QBarCategoryAxis()
-    categories.append([label if months else category_label(label, n, lang) for label, n in bars])
+    if months:
+        categories: QBarCategoryAxis | QCategoryAxis = _month_axis([label for label, _n in bars])
+    else:
+        categories = QBarCategoryAxis()
+        categories.append([category_label(label, n, lang) for label, n in bars])
     counts = QValueAxis()
-    counts.setLabelFormat("%d")
+    counts.setLabelFormat("%.0f")
     counts.setMin(0)
     counts.setMax(max([n for _l, n in bars] + [1]) * 1.1)
     counts.applyNiceNumbers()
@@ -72,8 +92,10 @@ def make_chart(table: Table, lang: str | None = None) -> QChart:
     chart.addAxis(counts, value_side)
     series.attachAxis(categories)
     series.attachAxis(counts)
-    if months and len(bars) > 12:
-        categories.setLabelsAngle(-60)
+    small = chart.font()
+    small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
+    categories.setLabelsFont(small)
+    counts.setLabelsFont(small)
     return chart
 
 
@@ -82,6 +104,8 @@ def chart_view(table: Table, lang: str | None = None) -> QChartView:
     view = QChartView(make_chart(table, lang))
     view.setObjectName(f"chart_{table.key}")
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(300)
+    # Room for every category label: Qt elides a label that does not fit its band.
+    bars = len(_bars(table))
+    view.setMinimumHeight(420 if table.key == "cases_by_month" else max(240, 90 + 30 * bars))
     view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
     return view

@@ -10,6 +10,7 @@ from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
     QHorizontalBarSeries,
@@ -20,7 +21,7 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDoc
 from PySide6.QtWidgets import QDateEdit, QFileDialog, QTabWidget
 
 __all__ = [
-    "QBarCategoryAxis", "QBarSeries", "QBarSet", "QBuffer", "QByteArray", "QChart", "QChartView",
+    "QBarCategoryAxis", "QBarSeries", "QBarSet", "QBuffer", "QByteArray", "QCategoryAxis", "QChart", "QChartView",
     "QDateEdit", "QFileDialog", "QHorizontalBarSeries", "QIODevice", "QMarginsF", "QPageLayout",
     "QPageSize", "QPainter", "QPdfWriter", "QTabWidget", "QTextDocument", "QValueAxis",
 ]

@@ -68,6 +68,7 @@ class QualityPage(ReportPage):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.findings)
+        split.setSizes([600, 300])
         self.body.addWidget(self.findings_title)
         self.body.addWidget(split, 1)
         self.body.addWidget(self.duplicates_button)
@@ -106,6 +107,8 @@ class QualityPage(ReportPage):
                 child.setToolTip(0, _("Open this case"))
                 top.addChild(child)
             self.findings.addTopLevelItem(top)
+        if self.findings.topLevelItemCount():
+            self.findings.topLevelItem(0).setExpanded(True)
 
     def _open(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         case_id = item.data(0, CASE_ROLE)
