@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tipintake.i18n import LANGUAGES, current_language
-from tipintake.store.session import Session, Store
-from tipintake.ui.qt import QApplication, QGuiApplication, QObject, QWidget, Signal
+from tipintake.ui.qt import QApplication, QGuiApplication, QObject, QTimer, QWidget, Signal
 from tipintake.ui.translator import LanguageSwitcher
 
+if TYPE_CHECKING:
+    from tipintake.store.session import Session, Store
+
 LANGUAGE_FILE = "interface-language"  # the unlock screen's language: a code, nothing personal
+DB_FILE = "tipintake.db"  # store.engine.DB_FILE, named here so start-up needs no database code
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -40,18 +44,47 @@ class AppController(QObject):
     def __init__(self, app: QApplication, data_dir: Path) -> None:
         super().__init__()
         self.app = app
-        self.store = Store(Path(data_dir))
+        self.data_dir = Path(data_dir)
+        self._store: Store | None = None
         self.switcher = LanguageSwitcher(app)
         self.session: Session | None = None
         self.window: QWidget | None = None
         self.idle = None
         self.switcher.switch(self.saved_language())
 
+    # -- the store -------------------------------------------------------------
+    @property
+    def store(self) -> Store:
+        """The locked store (its database code is imported on first use, not at start-up)."""
+        if self._store is None:
+            from tipintake.store.session import Store
+
+            self._store = Store(self.data_dir)
+        return self._store
+
+    def store_exists(self) -> bool:
+        """Whether set-up has been done here (cheap: key file and database file present)."""
+        from tipintake.store.keyslots import SlotFile
+
+        return SlotFile(self.data_dir).exists() and (self.data_dir / DB_FILE).exists()
+
+    def user_names(self) -> list[str]:
+        """Who can unlock, for the unlock screen."""
+        from tipintake.store.keyslots import SlotFile
+
+        return SlotFile(self.data_dir).user_names()
+
+    def check_lockout(self, user: str) -> None:
+        """Raise TooManyAttempts while ``user`` must wait."""
+        from tipintake.store.lockout import Lockout
+
+        Lockout(self.data_dir).check(user)
+
     # -- language --------------------------------------------------------------
     def saved_language(self) -> str:
         """The interface language last used on this laptop (English the first time)."""
         try:
-            code = (self.store.data_dir / LANGUAGE_FILE).read_text("ascii").strip()
+            code = (self.data_dir / LANGUAGE_FILE).read_text("ascii").strip()
         except (OSError, UnicodeDecodeError):
             return "en"
         return code if code in LANGUAGES else "en"
@@ -60,8 +93,8 @@ class AppController(QObject):
         """Change the interface language now; remember it for this user and this laptop."""
         self.switcher.switch(language)
         try:
-            if self.store.data_dir.is_dir():
-                (self.store.data_dir / LANGUAGE_FILE).write_text(current_language(), "ascii")
+            if self.data_dir.is_dir():
+                (self.data_dir / LANGUAGE_FILE).write_text(current_language(), "ascii")
         except OSError:
             pass  # a preference: never worth failing over
         if remember_for_user and self.session is not None:
@@ -70,7 +103,7 @@ class AppController(QObject):
     # -- windows ---------------------------------------------------------------
     def start(self) -> QWidget:
         """Show the set-up wizard on first run, else the unlock screen."""
-        return self.show_unlock() if self.store.exists() else self.show_setup()
+        return self.show_unlock() if self.store_exists() else self.show_setup()
 
     def _replace(self, window: QWidget) -> QWidget:
         old, self.window = self.window, window
@@ -94,7 +127,12 @@ class AppController(QObject):
 
         window = UnlockWindow(self)
         window.unlocked.connect(self.open_session)
-        return self._replace(window)
+        shown = self._replace(window)
+        from tipintake.ui import warmup
+
+        # While the passphrase is typed; after the first paint, so it never delays the window.
+        QTimer.singleShot(400, warmup.start)
+        return shown
 
     def open_session(self, session: Session) -> QWidget:
         """Signed in: the user's language, the main window, the idle lock."""

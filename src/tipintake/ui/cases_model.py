@@ -10,12 +10,13 @@ answers; ``clear()`` forgets them on lock.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from tipintake.i18n import _
 from tipintake.i18n.calendars import format_date
-from tipintake.i18n.digits import format_integer
+from tipintake.i18n.digits import to_native_digits
 from tipintake.store.cases import CaseFilter, CaseRow
 from tipintake.ui.qt import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
@@ -55,9 +56,15 @@ def status_label(status: str) -> str:
     return labels.get(status, status)
 
 
+@lru_cache(maxsize=4096)
+def _format_day(day: date, lang: str) -> str:
+    # Babel takes most of a millisecond per date; a list shows few distinct days.
+    return format_date(day, lang, "medium")
+
+
 def format_when(value: datetime, lang: str) -> str:
     """A timestamp for lists: the date in the locale's calendar, then the time."""
-    return f"{format_date(value.date(), lang, 'medium')} {value:%H:%M}"
+    return f"{_format_day(value.date(), lang)} {to_native_digits(f'{value:%H:%M}', lang)}"
 
 
 class CasesModel(QAbstractTableModel):
@@ -76,6 +83,8 @@ class CasesModel(QAbstractTableModel):
         self.sort_key = "updated_at"
         self.descending = True
         self._headings = _columns()
+        self._shown: dict[int, tuple[str, ...]] = {}
+        self._titles: dict[str, str] = {}
 
     # -- loading ---------------------------------------------------------------
     def reload(self, flt: CaseFilter | None = None) -> None:
@@ -85,6 +94,7 @@ class CasesModel(QAbstractTableModel):
             self.filter = flt
         self.total = self._count(self.filter)
         self.rows = self._page(0)
+        self._shown.clear()
         self.endResetModel()
 
     def _page(self, offset: int) -> list[CaseRow]:
@@ -112,6 +122,8 @@ class CasesModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = []
         self.total = 0
+        self._shown.clear()
+        self._titles.clear()
         self.endResetModel()
 
     # -- Qt model --------------------------------------------------------------
@@ -132,19 +144,19 @@ class CasesModel(QAbstractTableModel):
             return row.id
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        key = self._headings[index.column()][0]
+        shown = self._shown.get(index.row())
+        if shown is None:
+            shown = self._shown[index.row()] = self._cells(row)
+        return shown[index.column()]
+
+    def _cells(self, row: CaseRow) -> tuple[str, ...]:
+        """A row's texts, computed once per row and language (painting asks many times)."""
         lang = self._language()
-        if key == "reference":
-            return row.reference
-        if key == "form_id":
-            return self._form_title(row.form_id)
-        if key == "status":
-            return status_label(row.status)
-        if key == "updated_at":
-            return format_when(row.updated_at, lang)
-        if key == "staff":
-            return row.updated_by
-        return format_integer(row.revision_count, lang)
+        title = self._titles.get(row.form_id)
+        if title is None:
+            title = self._titles[row.form_id] = self._form_title(row.form_id)
+        return (row.reference, title, status_label(row.status), format_when(row.updated_at, lang),
+                row.updated_by, to_native_digits(str(row.revision_count), lang))
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -156,13 +168,18 @@ class CasesModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort in the database and start again from the first page."""
         key = self._headings[column][0]
-        self.sort_key = key if key != "revisions" else "updated_at"
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        key = key if key != "revisions" else "updated_at"
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self.sort_key, self.descending) and self.rows:
+            return  # already in this order (Qt asks again when sorting is switched on)
+        self.sort_key, self.descending = key, descending
         self.reload()
 
     def retranslate(self) -> None:
         """Item models get no LanguageChange: refresh headings and cells by hand."""
         self._headings = _columns()
+        self._shown.clear()
+        self._titles.clear()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._headings) - 1)
         if self.rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self._headings) - 1))

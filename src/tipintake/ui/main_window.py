@@ -45,18 +45,17 @@ class MainWindow(Retranslatable, QMainWindow):
         self.setObjectName("main_window")
         self.children_windows: list[QWidget] = []
         self.locking = False
-        self.pages: list[tuple[Page, QWidget]] = []
+        # Pages are built when first shown: start-up pays only for the case list.
+        self.registered: list[Page] = [page for page in PAGES if page.available(session)]
+        self.built: dict[str, QWidget] = {}
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setMaximumWidth(220)
         self.stack = QStackedWidget()
-        for page in PAGES:
-            if page.available(session):
-                widget = page.build(self)
-                self.pages.append((page, widget))
-                self.stack.addWidget(widget)
-                self.nav.addItem("")
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        for _page in self.registered:
+            self.stack.addWidget(QWidget())  # a placeholder until the page is opened
+            self.nav.addItem("")
+        self.nav.currentRowChanged.connect(self._show_row)
         self.nav.setCurrentRow(0)
         central = QWidget()
         row = QHBoxLayout(central)
@@ -92,7 +91,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.file_menu.addAction(self.quit_action)
         self.go_menu = self.menuBar().addMenu("")
         self.go_actions: list[QAction] = []
-        for i, _entry in enumerate(self.pages):
+        for i, _entry in enumerate(self.registered):
             act = QAction(self)
             act.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
             act.triggered.connect(lambda _checked=False, row=i: self.nav.setCurrentRow(row))
@@ -150,7 +149,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.go_menu.setTitle(_("&Go"))
         self.settings_menu.setTitle(_("&Settings"))
         self.language_menu.setTitle(_("&Language"))
-        for i, (page, _widget) in enumerate(self.pages):
+        for i, page in enumerate(self.registered):
             title = page.title()
             self.nav.item(i).setText(title.replace("&", ""))
             self.go_actions[i].setText(title)
@@ -167,13 +166,33 @@ class MainWindow(Retranslatable, QMainWindow):
             user=self.session.user.username, role=role_label(self.session.user.role)))
 
     # -- pages and windows -----------------------------------------------------
+    @property
+    def pages(self) -> list[tuple[Page, QWidget]]:
+        """The pages built so far, with their registry entries."""
+        return [(p, self.built[p.key]) for p in self.registered if p.key in self.built]
+
+    def _show_row(self, row: int) -> None:
+        if 0 <= row < len(self.registered):
+            self.stack.setCurrentWidget(self.page(self.registered[row].key))
+
     def page(self, key: str) -> QWidget | None:
-        """The page widget registered as ``key`` (None when this user has no such page)."""
-        return next((w for p, w in self.pages if p.key == key), None)
+        """The page widget registered as ``key``, built now if needed (None when this user has none)."""
+        if key in self.built:
+            return self.built[key]
+        for i, entry in enumerate(self.registered):
+            if entry.key == key:
+                widget = entry.build(self)
+                placeholder = self.stack.widget(i)
+                self.stack.insertWidget(i, widget)
+                self.stack.removeWidget(placeholder)
+                placeholder.deleteLater()
+                self.built[key] = widget
+                return widget
+        return None
 
     def show_page(self, key: str) -> None:
         """Switch the navigation to ``key``."""
-        for i, (page, _widget) in enumerate(self.pages):
+        for i, page in enumerate(self.registered):
             if page.key == key:
                 self.nav.setCurrentRow(i)
 

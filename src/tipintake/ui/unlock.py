@@ -51,7 +51,7 @@ class UnlockWindow(Retranslatable, QWidget):
         self.heading.setFont(font)
         self.users = QListWidget()
         self.users.setObjectName("users")
-        self.users.addItems(controller.store.user_names())
+        self.users.addItems(controller.user_names())
         if self.users.count():
             self.users.setCurrentRow(0)
         self.passphrase = QLineEdit()
@@ -122,7 +122,7 @@ class UnlockWindow(Retranslatable, QWidget):
         self.button.setEnabled(False)
         self.message.setText(_("Unlocking…"))
         user = item.text()
-        operations.run(self.controller.store.unlock, user, passphrase,
+        operations.run(lambda: self.controller.store.unlock(user, passphrase),
                        on_done=self._unlocked, on_error=lambda exc: self._failed(exc, user))
 
     def _unlocked(self, session: object) -> None:
@@ -134,7 +134,7 @@ class UnlockWindow(Retranslatable, QWidget):
         if not isinstance(exc, TooManyAttempts):
             self.prefix = operations.user_message(exc)
             try:  # the back-off may start now: show it at once, not on the next try
-                self.controller.store.lockout.check(user)
+                self.controller.check_lockout(user)
             except TooManyAttempts as wait:
                 exc = wait
         if isinstance(exc, TooManyAttempts):

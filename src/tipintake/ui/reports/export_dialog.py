@@ -61,7 +61,7 @@ class ExportDialog(QDialog):
         self.acknowledge = QCheckBox(_("I understand; write the file unencrypted"))
         self.progress = QProgressBar()
         self.progress.setVisible(False)
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         form.addRow(_("Table"), self.which)
         form.addRow(_("Format"), self.format)
         form.addRow(self.encrypted)
@@ -97,15 +97,26 @@ class ExportDialog(QDialog):
         if self.encrypted.isChecked() and self.passphrase.text() != self.again.text():
             self.main.show_error_text(_("The two passphrases are not the same."))
             return
-        suggested = f"{self.which.currentData()}.{fmt}"
-        path, _filter = QFileDialog.getSaveFileName(self, _("Export to"), suggested)
+        path, _filter = QFileDialog.getSaveFileName(self, _("Export to"), self.suggested_name(fmt))
         if path:
             self.export_to(Path(path))
 
+    def suggested_name(self, fmt: str) -> str:
+        """The file name offered in the save dialog."""
+        return f"{self.which.currentData()}.{fmt}"
+
+    def job(self, path: Path, passphrase: str | None, allow_plaintext: bool) -> tuple:
+        """The function and arguments that write the file (run in the thread pool)."""
+        table = self.tables[self.which.currentIndex()]
+        return (export_table, self.main.session, table, self.format.currentData(), path,
+                passphrase, allow_plaintext)
+
     def export_to(self, path: Path) -> None:
         """Run the export (tests call this directly, without the file dialog)."""
-        table = self.tables[self.which.currentIndex()]
         encrypted = self.encrypted.isChecked()
+        fn, *args, passphrase, allow_plaintext = self.job(
+            path, self.passphrase.text() if encrypted else None,
+            not encrypted and self.acknowledge.isChecked())
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         self.buttons.setEnabled(False)
@@ -120,7 +131,5 @@ class ExportDialog(QDialog):
             self.buttons.setEnabled(True)
             self.main.show_error(exc)
 
-        operations.run(export_table, self.main.session, table, self.format.currentData(), path,
-                       passphrase=self.passphrase.text() if encrypted else None,
-                       allow_plaintext=not encrypted and self.acknowledge.isChecked(),
+        operations.run(fn, *args, passphrase=passphrase, allow_plaintext=allow_plaintext,
                        on_done=done, on_error=failed)
