@@ -162,8 +162,11 @@ class Agreement(BaseModel):
     def _quasi_are_shared(self) -> Agreement:
         # A quasi-identifier or sensitive attribute must be something the partner receives,
         # else a typo silently switches k-anonymity off for it.
+        from tipintake.deid.standard import wanted_columns
+
+        shared = set(self.shares) | wanted_columns(frozenset(self.shares))  # families expanded
         for name in (*self.generalisation.quasi_identifiers, *self.generalisation.sensitive_attributes):
-            if not any(name == s or name.startswith(s) for s in self.shares):
+            if name not in shared:
                 raise ValueError(f"'{name}' is checked for anonymity but not listed in 'shares'")
         return self
 
