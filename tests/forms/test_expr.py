@@ -124,3 +124,15 @@ def test_form_state_calculation_follows_birth_date(intake):
     assert state.is_relevant("stated_age") and state.value("age_years") is None
     state.set("stated_age", "၃၀")  # Burmese digits
     assert state.value("age_years") == 30
+
+
+def test_regex_that_could_backtrack_forever_is_refused():
+    with pytest.raises(ExprError) as info:
+        parse("regex(., '(a+)+$')")
+    assert "nested repetition" in str(info.value)
+    # a pattern that arrives in an answer is refused at run time (false), quickly
+    import time
+
+    start = time.perf_counter()
+    assert ev("regex(${s}, ${p})", {"s": "a" * 5000 + "b", "p": "(a|aa)*$"}) is False
+    assert time.perf_counter() - start < 0.5

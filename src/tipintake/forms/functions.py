@@ -78,12 +78,29 @@ def _count(ctx: Any, args: tuple[Any, ...]) -> int:
     return 0 if v.to_string(value) == "" else 1
 
 
+# A group that repeats and is itself repeated ("(a+)+", "(a|aa)*") can take exponential
+# time on a crafted answer; Python's re has no timeout, so such patterns are refused.
+_NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*(?:[+*}]|\|)(?:[^()\\]|\\.)*\)\s*(?:[+*]|\{\d*,)")
+
+
+def regex_problem(pattern: str) -> str | None:
+    """Why ``pattern`` cannot be used by regex() (too long, invalid, nested repetition), or None."""
+    if len(pattern) > MAX_REGEX:
+        return "too long"
+    if _NESTED_REPEAT.search(pattern):
+        return "nested repetition"
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return "invalid"
+    return None
+
+
 @functools.lru_cache(maxsize=256)
 def _compile(pattern: str) -> re.Pattern[str] | None:
-    try:
-        return re.compile(pattern)
-    except (re.error, RecursionError, OverflowError, ValueError):
+    if regex_problem(pattern) is not None:
         return None
+    return re.compile(pattern)
 
 
 def _regex(ctx: Any, args: tuple[Any, ...]) -> bool:

@@ -22,7 +22,7 @@ from tipintake.forms.expr import (
     Ref,
     Token,
 )
-from tipintake.forms.functions import FUNCTIONS
+from tipintake.forms.functions import FUNCTIONS, regex_problem
 from tipintake.i18n import _
 
 _INFIX = {
@@ -162,6 +162,13 @@ class Parser:
                 args.append(self.expression(0))
         self.expect(")")
         fn, least, most = entry
+        if name == "regex" and len(args) == 2 and isinstance(args[1], Literal):
+            problem = regex_problem(str(args[1].value))
+            if problem is not None:
+                raise ExprError(
+                    _("the regular expression cannot be used ({problem})").format(problem=_(problem)),
+                    name_tok.pos,
+                )
         if len(args) < least or (most is not None and len(args) > most):
             raise ExprError(
                 _("{name}() does not take {count} arguments").format(name=name, count=len(args)),
