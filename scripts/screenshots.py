@@ -125,8 +125,8 @@ def main() -> int:
             form = main_window.open_form("tip_intake")
             shot(form, folder, "06-form-consent", (1000, 800))
             for name, value in (("consent_interview", "yes"), ("is_minor", "no")):
-                form.widgets[name].set_value(value)
-                form.widgets[name].emit_edited()
+                form.widget(name).set_value(value)
+                form.widget(name).emit_edited()
             form.next_page()
             shot(form, folder, "07-form-identity", (1000, 800))
             form.go_to(2)

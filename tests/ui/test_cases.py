@@ -78,9 +78,9 @@ def test_case_view_shows_every_revision_and_who_changed_what(main_window, qtbot)
     case_id = session.cases.list()[0].id
     follow = main_window.open_form("ui_test", case_id=case_id)
     assert isinstance(follow, FormWindow)
-    assert follow.widgets["given_name"].text() == "Nimol"  # the follow-up starts from the record
-    follow.widgets["age"].set_value("33")
-    follow.widgets["age"].emit_edited()
+    assert follow.widget("given_name").text() == "Nimol"  # the follow-up starts from the record
+    follow.widget("age").set_value("33")
+    follow.widget("age").emit_edited()
     follow.finish()
     wait_ops(qtbot)
     assert follow.finished

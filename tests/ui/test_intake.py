@@ -14,7 +14,7 @@ def open_form(main_window, **kwargs) -> FormWindow:
 
 def answer(window: FormWindow, name: str, value) -> None:
     """Answer through the widget, as a user would."""
-    widget = window.widgets[name]
+    widget = window.widget(name)
     widget.set_value(value)
     widget.emit_edited()
 
@@ -25,28 +25,28 @@ def test_new_intake_with_skip_logic_calculation_and_validation(main_window, qtbo
     answer(window, "consent_interview", "yes")
     window.next_page()
     assert window.pages[window.current].key == "person"
-    guardian = window.widgets["guardian_name"]
+    guardian = window.widget("guardian_name")
     assert not guardian.isVisibleTo(window)  # relevant only for children
     answer(window, "age", "15")
     assert guardian.isVisibleTo(window)
-    assert window.widgets["is_adult"].shown.text() == "no"
+    assert window.widget("is_adult").shown.text() == "no"
     answer(window, "age", "150")
-    assert window.widgets["age"].error.text() == "The age must be between 0 and 120."
+    assert window.widget("age").error.text() == "The age must be between 0 and 120."
     # Thai digits are accepted and stored as ASCII.
     answer(window, "age", "๓๕")
     assert window.state.value("age") == 35
     assert not guardian.isVisibleTo(window)
-    assert window.widgets["age"].error.isHidden()
-    assert window.widgets["is_adult"].shown.text() == "yes"
+    assert window.widget("age").error.isHidden()
+    assert window.widget("is_adult").shown.text() == "yes"
     # Finishing with a required answer missing: nothing saved, the page with the problem shown.
     window.finish()
     assert window.pages[window.current].key == "person"
-    assert window.widgets["given_name"].error.isVisibleTo(window)
+    assert window.widget("given_name").error.isVisibleTo(window)
     assert main_window.session.cases.count() == 0
-    window.widgets["given_name"].editor.setText("Mya")
-    window.widgets["given_name"].emit_edited()
-    window.widgets["birth_date"].editor.setText("29 Feb 2008")
-    window.widgets["birth_date"].emit_edited()
+    window.widget("given_name").editor.setText("Mya")
+    window.widget("given_name").emit_edited()
+    window.widget("birth_date").editor.setText("29 Feb 2008")
+    window.widget("birth_date").emit_edited()
     assert window.state.value("birth_date") == "2008-02-29"
     window.finish()
     wait_ops(qtbot)
@@ -93,8 +93,8 @@ def test_draft_survives_the_window_being_destroyed_mid_entry(main_window, qtbot)
         window = open_form(main_window)
         answer(window, "consent_interview", "yes")
         window.next_page()
-        window.widgets["given_name"].editor.setText("Somchai")
-        window.widgets["given_name"].emit_edited()
+        window.widget("given_name").editor.setText("Somchai")
+        window.widget("given_name").emit_edited()
         answer(window, "age", "41")
         qtbot.waitUntil(lambda: not window.dirty, timeout=3000)  # the autosave timer ran
     finally:
@@ -109,7 +109,7 @@ def test_draft_survives_the_window_being_destroyed_mid_entry(main_window, qtbot)
     page = main_window.page("drafts")
     page.refresh()
     resumed = page.resume()
-    assert resumed.widgets["given_name"].text() == "Somchai"
+    assert resumed.widget("given_name").text() == "Somchai"
     assert resumed.state.value("age") == 41
     assert resumed.pages[resumed.current].key == "person"
 
@@ -117,7 +117,7 @@ def test_draft_survives_the_window_being_destroyed_mid_entry(main_window, qtbot)
 def test_repeat_entries_can_be_added_and_removed(main_window, qtbot):
     window = open_form(main_window)
     answer(window, "consent_interview", "yes")
-    repeat = window.widgets["places"]
+    repeat = window.widget("places")
     repeat.add_entry()
     repeat.add_entry()
     repeat.entries[0][1]["place"].editor.setText("Mae Sot")

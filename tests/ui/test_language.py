@@ -65,7 +65,7 @@ def test_wizard_buttons_follow_the_language(controller, marked_thai, qtbot):
 
 def test_interview_language_can_differ_from_the_interface(main_window, marked_thai, qtbot):
     window = main_window.open_form("ui_test")
-    label = window.widgets["consent_interview"].label
+    label = window.widget("consent_interview").label
     assert label.text().startswith("Does the person consent")
     main_window.controller.switch_language("th")
     qtbot.waitUntil(lambda: window.chrome.next.text() == "⟦&Next⟧", timeout=3000)

@@ -14,10 +14,10 @@ VIEWER_PASS = "quiet river orange lantern"
 def save_case(main_window, qtbot, name: str = "Dara") -> str:
     window = main_window.open_form("ui_test")
     for field, value in (("consent_interview", "yes"), ("age", "30")):
-        window.widgets[field].set_value(value)
-        window.widgets[field].emit_edited()
-    window.widgets["given_name"].editor.setText(name)
-    window.widgets["given_name"].emit_edited()
+        window.widget(field).set_value(value)
+        window.widget(field).emit_edited()
+    window.widget("given_name").editor.setText(name)
+    window.widget("given_name").emit_edited()
     window.finish()
     wait_ops(qtbot)
     assert window.finished
@@ -31,10 +31,10 @@ def test_lock_hides_everything_and_unlock_brings_the_draft_back(main_window, qtb
     case_id = save_case(main_window, qtbot)
     case_window = main_window.open_case(case_id)
     form = main_window.open_form("ui_test")
-    form.widgets["consent_interview"].set_value("yes")
-    form.widgets["consent_interview"].emit_edited()
-    form.widgets["given_name"].editor.setText("Kanya")
-    form.widgets["given_name"].emit_edited()
+    form.widget("consent_interview").set_value("yes")
+    form.widget("consent_interview").emit_edited()
+    form.widget("given_name").editor.setText("Kanya")
+    form.widget("given_name").emit_edited()
     session = controller.session
     cases_model = main_window.page("cases").model
     assert cases_model.rowCount() == 1
@@ -44,7 +44,7 @@ def test_lock_hides_everything_and_unlock_brings_the_draft_back(main_window, qtb
     assert controller.session is None
     assert isinstance(controller.window, UnlockWindow)
     assert cases_model.rowCount() == 0  # decrypted rows forgotten at once
-    assert form.widgets["given_name"].text() == ""
+    assert form.widget("given_name").text() == ""
     assert not any(session._key._key)  # the key is wiped
     for widget in (main_window, case_window, form):
         qtbot.waitUntil(lambda w=widget: not shiboken6.isValid(w), timeout=3000)
@@ -56,7 +56,7 @@ def test_lock_hides_everything_and_unlock_brings_the_draft_back(main_window, qtb
     drafts = controller.session.drafts.list()
     assert len(drafts) == 1  # the interview open at lock time was kept
     resumed = controller.window.page("drafts").resume()
-    assert resumed.widgets["given_name"].text() == "Kanya"
+    assert resumed.widget("given_name").text() == "Kanya"
 
 
 def test_idle_lock(main_window, qtbot):

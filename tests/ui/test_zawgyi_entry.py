@@ -15,19 +15,19 @@ UNSURE = "မဂၤလာပါ"
 
 def start(main_window):
     window = main_window.open_form("ui_test")
-    window.widgets["consent_interview"].set_value("yes")
-    window.widgets["consent_interview"].emit_edited()
+    window.widget("consent_interview").set_value("yes")
+    window.widget("consent_interview").emit_edited()
     return window
 
 
 def test_zawgyi_input_is_stored_as_unicode_with_the_original_kept(main_window, qtbot):
     window = start(main_window)
-    name = window.widgets["given_name"]
+    name = window.widget("given_name")
     name.editor.insert(SURE_ZAWGYI)  # as a paste would
     qtbot.waitUntil(lambda: name.text() == SURE_UNICODE, timeout=3000)
     assert window.state.value("given_name") == SURE_UNICODE
-    window.widgets["age"].set_value("22")
-    window.widgets["age"].emit_edited()
+    window.widget("age").set_value("22")
+    window.widget("age").emit_edited()
     window.finish()
     wait_ops(qtbot)
     rev = main_window.session.cases.show(main_window.session.cases.list()[0].id).latest()
@@ -37,7 +37,7 @@ def test_zawgyi_input_is_stored_as_unicode_with_the_original_kept(main_window, q
 
 def test_uncertain_burmese_asks_the_interviewer(main_window, qtbot):
     window = start(main_window)
-    story = window.widgets["narrative"]
+    story = window.widget("narrative")
     story.editor.setPlainText(UNSURE)
     qtbot.waitUntil(lambda: not story.zawgyi.isHidden(), timeout=3000)
     assert story.text() == UNSURE  # nothing changes without an answer

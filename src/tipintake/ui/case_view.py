@@ -33,6 +33,7 @@ from tipintake.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from tipintake.ui.reports.pdf_dialog import ReferralButton
 from tipintake.ui.translator import LANGUAGE_NAMES, Retranslatable
 
 if TYPE_CHECKING:
@@ -115,6 +116,7 @@ class CaseWindow(Retranslatable, QWidget):
         row.addWidget(self.status)
         row.addStretch()
         row.addWidget(self.follow_up)
+        row.addWidget(ReferralButton(main, case_id))  # reports: the referral PDF
         col = QVBoxLayout(self)
         col.addWidget(self.heading)
         col.addWidget(self.identity_note)

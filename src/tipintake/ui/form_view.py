@@ -76,12 +76,12 @@ class FormWindow(Retranslatable, QWidget):
         self.outer.addWidget(self.end)
         box = QVBoxLayout(self)
         box.addWidget(self.outer)
-        for form_page in self.pages:
-            self.chrome.stack.addWidget(self._build_page(form_page))
-        for name, value in answers.items():
-            if name in self.widgets:
-                self.widgets[name].set_value(value)
-        self.refresh(set(self.widgets))
+        # Pages are built when first visited (a long form opens in a fraction of the time);
+        # answers for pages not built yet wait in ``pending``.
+        self.pending: dict[str, Any] = dict(answers)
+        self.built: set[int] = set()
+        for _form_page in self.pages:
+            self.chrome.stack.addWidget(QWidget())
         self.current = -1
         self.go_to(min(page, len(self.pages) - 1), save=False)
         self.autosave = QTimer(self)
@@ -106,6 +106,31 @@ class FormWindow(Retranslatable, QWidget):
         if self.case_id is not None:
             return previous_answers(self.session, self.spec, self.case_id), 0
         return {}, 0
+
+    def ensure_page(self, index: int) -> None:
+        """Build page ``index`` if it is not built yet, filled with the answers waiting for it."""
+        if index in self.built or not 0 <= index < len(self.pages):
+            return
+        self.built.add(index)
+        before = set(self.widgets)
+        page = self._build_page(self.pages[index])
+        placeholder = self.chrome.stack.widget(index)
+        self.chrome.stack.insertWidget(index, page)
+        self.chrome.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        new = set(self.widgets) - before
+        for name in new:
+            if name in self.pending:
+                self.widgets[name].set_value(self.pending.pop(name))
+        self.refresh(new)
+
+    def widget(self, name: str) -> FieldWidget:
+        """The widget of question ``name`` (its page is built if needed)."""
+        if name not in self.widgets:
+            for i, page in enumerate(self.pages):
+                if any(q.name == name for q in page.questions()):
+                    self.ensure_page(i)
+        return self.widgets[name]
 
     def _build_page(self, page: FormPage) -> QWidget:
         content = QWidget()
@@ -171,7 +196,7 @@ class FormWindow(Retranslatable, QWidget):
         """Everything typed so far, as typed (unreadable values too), plus the window's state."""
         raw = {name: w.value() for name, w in self.widgets.items()
                if w.field.type not in (FieldType.NOTE, FieldType.CALCULATE)}
-        raw = {k: v for k, v in raw.items() if v not in (None, "", [])}
+        raw = {**self.pending, **{k: v for k, v in raw.items() if v not in (None, "", [])}}
         raw[DRAFT_META] = {"deferred": sorted(self.deferred), "language": self.form_lang,
                            "originals": self.originals}
         return raw
@@ -188,10 +213,7 @@ class FormWindow(Retranslatable, QWidget):
     # -- pages -----------------------------------------------------------------
     def page_relevant(self, index: int) -> bool:
         """Whether any question of the page applies."""
-        return any(self.state.is_relevant(q.name) for q in self.pages[index].fields
-                   if q.type is not FieldType.GROUP) or any(
-            self.state.is_relevant(q.name) for q in self.pages[index].questions()
-            if self.spec.has_field(q.name) and q.name in self.widgets)
+        return any(self.state.is_relevant(q.name) for q in self.pages[index].questions())
 
     def relevant_pages(self) -> list[int]:
         """Indexes of the pages to visit."""
@@ -204,6 +226,7 @@ class FormWindow(Retranslatable, QWidget):
             self.touched |= left
             self.refresh(left)
         self.current = max(0, index)
+        self.ensure_page(self.current)
         self.chrome.show_page(self.current)
         if save:
             self.save_draft(force=True)
@@ -265,7 +288,7 @@ class FormWindow(Retranslatable, QWidget):
             return
         problems = self.problems()
         if problems:
-            self.touched |= set(self.widgets)
+            self.touched |= {f.name for f in self.spec.fields()}
             self.refresh(set(self.widgets))
             first = next((i for i, p in enumerate(self.pages) if self.page_relevant(i)
                           and any(k.split("[")[0] in {q.name for q in p.questions()} for k in problems)), None)
@@ -309,6 +332,7 @@ class FormWindow(Retranslatable, QWidget):
         self.main.refresh()
 
     def _forget_answers(self) -> None:
+        self.pending.clear()
         for widget in self.widgets.values():
             widget.clear()
         self.state = FormState(self.spec, {}, extended=self.extended)

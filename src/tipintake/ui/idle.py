@@ -9,12 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tipintake.ui.qt import QApplication, QEvent, QObject, QTimer
+from tipintake.ui.qt import QApplication, QEvent, QInputEvent, QInputMethodEvent, QObject, QTimer
 
-_INPUT_EVENTS = frozenset({
-    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
-    QEvent.Type.Wheel, QEvent.Type.TouchBegin, QEvent.Type.InputMethod,
-})
 
 #: The delays offered in the settings (minutes; 0 = never).
 CHOICES = (1, 2, 5, 10, 15, 30, 0)
@@ -47,7 +43,9 @@ class IdleLock(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """Any input restarts the count; the event goes on unchanged."""
-        if self.interval_ms > 0 and event.type() in _INPUT_EVENTS:
+        # isinstance is cheap; event.type() builds an enum object for each of the thousands
+        # of events a window's construction sends through this filter.
+        if self.interval_ms > 0 and isinstance(event, QInputEvent | QInputMethodEvent):
             self.timer.start(self.interval_ms)
         return False
 

@@ -33,6 +33,8 @@ from PySide6.QtGui import (
     QCloseEvent,
     QFont,
     QGuiApplication,
+    QInputEvent,
+    QInputMethodEvent,
     QKeySequence,
     QShortcut,
 )
@@ -83,6 +85,7 @@ __all__ = [
     "QButtonGroup", "QCheckBox", "QCloseEvent", "QComboBox", "QCoreApplication", "QDate",
     "QDialog", "QDialogButtonBox", "QEvent", "QFont", "QFormLayout", "QFrame",
     "QGridLayout", "QGroupBox", "QGuiApplication", "QHBoxLayout", "QHeaderView",
+    "QInputEvent", "QInputMethodEvent",
     "QItemSelectionModel", "QKeySequence", "QLabel", "QLineEdit", "QListWidget",
     "QListWidgetItem", "QLocale", "QMainWindow", "QMessageBox", "QModelIndex", "QObject",
     "QPersistentModelIndex", "QPlainTextEdit", "QProgressBar", "QPushButton",

@@ -12,7 +12,7 @@ from tipintake.i18n import _, current_language
 from tipintake.i18n.digits import format_integer
 from tipintake.reports import Table
 from tipintake.ui.qt import QLocale, QSizePolicy, Qt
-from tipintake.ui.reports.qt_extra import (
+from tipintake.ui.reports.qt_charts import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
@@ -20,9 +20,9 @@ from tipintake.ui.reports.qt_extra import (
     QChart,
     QChartView,
     QHorizontalBarSeries,
-    QPainter,
     QValueAxis,
 )
+from tipintake.ui.reports.qt_extra import QPainter
 
 MAX_BARS = 12  # more categories than this are summed into "Other categories"
 MISSING = frozenset({"unknown", "refused", "not_asked", "no_answer"})
