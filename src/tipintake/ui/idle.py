@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 from tipintake.ui.qt import QApplication, QEvent, QInputEvent, QInputMethodEvent, QObject, QTimer
 
-
 #: The delays offered in the settings (minutes; 0 = never).
 CHOICES = (1, 2, 5, 10, 15, 30, 0)
 
