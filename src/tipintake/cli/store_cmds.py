@@ -7,6 +7,8 @@ import json
 import os
 import random
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tipintake.cli.common import add_data_dir, ask_passphrase, ask_user, data_dir, print_json
@@ -98,6 +100,16 @@ def unlock(args: argparse.Namespace) -> Session:
     return store.unlock(ask_user(), ask_passphrase())
 
 
+@contextmanager
+def signed_in(args: argparse.Namespace) -> Iterator[Session]:
+    """A session for one command, locked (key wiped) however the command ends."""
+    session = unlock(args)
+    try:
+        yield session
+    finally:
+        session.lock()
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     admin = args.admin or ask_user()
     passphrase = ask_passphrase("New passphrase for the administrator: ")
@@ -112,25 +124,19 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_users_add(args: argparse.Namespace) -> int:
-    session = unlock(args)
-    try:
+    with signed_in(args) as session:
         new = ask_passphrase(f"Passphrase for {args.name}: ", env="TIPINTAKE_NEW_PASSPHRASE")
         session.users.add(args.name, new, args.role, args.display_name, args.language)
-    finally:
-        session.lock()
     print(f"Added user '{args.name}' ({args.role}).")
     return 0
 
 
 def cmd_users_list(args: argparse.Namespace) -> int:
-    session = unlock(args)
-    try:
+    with signed_in(args) as session:
         for user in session.users.list():
             flags = " (disabled)" if user.disabled else ""
             flags += " (needs a new passphrase)" if user.must_reset else ""
             print(f"{user.username}\t{user.role}\t{user.language}{flags}")
-    finally:
-        session.lock()
     return 0
 
 
@@ -153,21 +159,15 @@ def cmd_users_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_users_remove(args: argparse.Namespace) -> int:
-    session = unlock(args)
-    try:
+    with signed_in(args) as session:
         session.users.remove(args.name)
-    finally:
-        session.lock()
     print(f"Removed user '{args.name}': their passphrase no longer opens the store.")
     return 0
 
 
 def cmd_users_disable(args: argparse.Namespace) -> int:
-    session = unlock(args)
-    try:
+    with signed_in(args) as session:
         session.users.set_disabled(args.name, args.disable)
-    finally:
-        session.lock()
     print(f"{'Disabled' if args.disable else 'Enabled'} user '{args.name}'.")
     return 0
 
@@ -192,13 +192,10 @@ def cmd_cases_add(args: argparse.Namespace) -> int:
     from tipintake.forms import load_form
 
     form = load_form(args.form)
-    session = unlock(args)
-    try:
+    with signed_in(args) as session:
         case_id = session.cases.find(args.case) if args.case else None
         cid, number, prepared = capture.save(session, form, answers, case_id=case_id)
         ref = session.cases.list(CaseFilter(ids=(cid,)), limit=1)[0].reference
-    finally:
-        session.lock()
     for name in prepared.ambiguous_zawgyi:
         print(f"Note: field '{name}' may be Zawgyi-encoded Burmese; it was kept as typed. "
               "Check it in the app.", file=sys.stderr)
@@ -207,12 +204,9 @@ def cmd_cases_add(args: argparse.Namespace) -> int:
 
 
 def cmd_cases_list(args: argparse.Namespace) -> int:
-    session = unlock(args)
-    try:
+    with signed_in(args) as session:
         rows = session.cases.list(CaseFilter(status=args.status, form_id=args.form, staff=args.staff),
                                   limit=args.limit)
-    finally:
-        session.lock()
     if args.json:
         print_json([row.__dict__ for row in rows])
     else:
@@ -223,11 +217,8 @@ def cmd_cases_list(args: argparse.Namespace) -> int:
 
 
 def cmd_cases_show(args: argparse.Namespace) -> int:
-    session = unlock(args)
-    try:
+    with signed_in(args) as session:
         detail = session.cases.show(session.cases.find(args.case))
-    finally:
-        session.lock()
     print_json({
         "reference": detail.row.reference, "status": detail.row.status,
         "interview_language": detail.interview_language,
@@ -242,12 +233,9 @@ def cmd_cases_show(args: argparse.Namespace) -> int:
 
 
 def cmd_cases_search(args: argparse.Namespace) -> int:
-    session = unlock(args)
-    try:
+    with signed_in(args) as session:
         ids = session.cases.search(args.query)
         rows = session.cases.list(CaseFilter(ids=tuple(ids)), limit=len(ids) or 1) if ids else []
-    finally:
-        session.lock()
     for row in rows:
         print(f"{row.reference}\t{row.status}\t{row.form_id}\t{row.updated_at:%Y-%m-%d}")
     if not rows:
@@ -256,11 +244,8 @@ def cmd_cases_search(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    session = unlock(args)
-    try:
+    with signed_in(args) as session:
         problems = session.verify_audit()
-    finally:
-        session.lock()
     if problems:
         for p in problems:
             print(f"audit entry {p.seq}: {p.reason}", file=sys.stderr)
@@ -273,23 +258,17 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 def cmd_audit_show(args: argparse.Namespace) -> int:
     from tipintake.store import audit
 
-    session = unlock(args)
-    try:
+    with signed_in(args) as session:
         with session.engine.connect() as conn:
             entries = audit.recent(conn, args.limit)
-    finally:
-        session.lock()
     for e in entries:
         print(f"{e['seq']}\t{e['at']}\t{e['actor']}\t{e['action']}\t{e['object_type']}\t{e['object_id']}")
     return 0
 
 
 def cmd_rekey(args: argparse.Namespace) -> int:
-    session = unlock(args)
-    try:
+    with signed_in(args) as session:
         recovery = session.rekey(os.environ.get("TIPINTAKE_PASSPHRASE") or ask_passphrase("Your passphrase again: "))
-    finally:
-        session.lock()
     print("The database key was replaced. Other users need a new passphrase from an admin "
           "(`tipintake users passwd NAME`).")
     print("NEW RECOVERY KEY (the old one no longer works; write this one down):")
