@@ -39,3 +39,8 @@ catalogs-update: $(STAMP)
 
 catalogs-compile: $(STAMP)
 	$(BIN)/python scripts/catalogs.py compile
+
+# PNGs of the main screens in every language, offscreen and under Xvfb (screenshots/, git-ignored).
+screenshots: $(STAMP) catalogs-compile
+	$(BIN)/python scripts/screenshots.py
+	$(BIN)/python scripts/screenshots.py --xvfb
