@@ -134,3 +134,19 @@ def test_referral_pdf_has_identity_only_for_roles_that_may_read_it(qtbot, sessio
     assert pyrage.passphrase.decrypt(result.path.read_bytes(), PASS).startswith(b"%PDF")
     with pytest.raises(PermissionDenied):
         export_case_pdf(viewer, case_a, tmp_path / "v.pdf", allow_plaintext=True)
+
+
+def test_referral_dialog_writes_the_pdf_off_the_gui_thread(qtbot, session, viewer, tmp_path):
+    from tipintake.ui.reports.pdf_dialog import ReferralButton, ReferralPdfDialog
+
+    dialog = ReferralPdfDialog(FakeMain(session), session.ids["B"])
+    qtbot.addWidget(dialog)
+    dialog.passphrase.setText(PASS)
+    dialog.again.setText(PASS)
+    dialog.export_to(tmp_path / "referral.pdf")
+    target = tmp_path / "referral.pdf.age"
+    qtbot.waitUntil(lambda: target.exists() and not operations.busy(), timeout=20000)
+    assert pyrage.passphrase.decrypt(target.read_bytes(), PASS).startswith(b"%PDF")
+    button = ReferralButton(FakeMain(viewer), session.ids["B"])
+    qtbot.addWidget(button)
+    assert button.isHidden()
