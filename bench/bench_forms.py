@@ -35,11 +35,13 @@ FORM = Path(__file__).resolve().parents[1] / "forms" / "tip_intake.yaml"
 
 
 def cold_load() -> object:
+    """Load the intake form as if for the first time."""
     loader._cache.clear()  # measure the real work, not the per-file cache
     return loader.load_form_file(FORM)
 
 
 def main() -> int:
+    """Print every figure; exit 1 when a target is missed."""
     text = FORM.read_text(encoding="utf-8")
     yaml_loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     print(f"forms/tip_intake.yaml: {len(text.splitlines())} lines; YAML loader {yaml_loader.__name__}")

@@ -16,20 +16,43 @@ from tipintake.forms.program import CompileError, Program, compile_form, program
 from tipintake.forms.spec import FormSpec
 from tipintake.i18n import _
 
-_KIND_WORDS = {
-    # TRANSLATORS: the names of a field's expressions, used in "the {kind} refers to ..."
-    "relevant": "relevance",
-    "calculation": "calculation",
-    "constraint": "constraint",
-    "required_if": "required condition",
-    "choice_filter": "choice filter",
-    "repeat_count": "repeat count",
-}
+KINDS = ("relevant", "calculation", "constraint", "required_if", "choice_filter", "repeat_count")
 
 
-def kind_word(kind: str) -> str:
-    """The English word for an expression key, translated."""
-    return _(_KIND_WORDS.get(kind, kind))
+def invalid_message(kind: str) -> str:
+    """Whole sentence (with {problem}) for an expression that does not parse."""
+    return {
+        "relevant": _("the relevance is not a valid expression: {problem}"),
+        "calculation": _("the calculation is not a valid expression: {problem}"),
+        "constraint": _("the constraint is not a valid expression: {problem}"),
+        "required_if": _("the required condition is not a valid expression: {problem}"),
+        "choice_filter": _("the choice filter is not a valid expression: {problem}"),
+        "repeat_count": _("the repeat count is not a valid expression: {problem}"),
+    }[kind]
+
+
+def unknown_field_message(kind: str) -> str:
+    """Whole sentence (with {ref}) for an expression naming a field the form lacks."""
+    return {
+        "relevant": _("the relevance refers to unknown field ${{{ref}}}"),
+        "calculation": _("the calculation refers to unknown field ${{{ref}}}"),
+        "constraint": _("the constraint refers to unknown field ${{{ref}}}"),
+        "required_if": _("the required condition refers to unknown field ${{{ref}}}"),
+        "choice_filter": _("the choice filter refers to unknown field ${{{ref}}}"),
+        "repeat_count": _("the repeat count refers to unknown field ${{{ref}}}"),
+    }[kind]
+
+
+def unknown_name_message(kind: str) -> str:
+    """Whole sentence (with {name}) for a bare name that is neither a field nor a choice column."""
+    return {
+        "relevant": _("the relevance refers to '{name}', which is neither a field nor a choice column"),
+        "calculation": _("the calculation refers to '{name}', which is neither a field nor a choice column"),
+        "constraint": _("the constraint refers to '{name}', which is neither a field nor a choice column"),
+        "required_if": _("the required condition refers to '{name}', which is neither a field nor a choice column"),
+        "choice_filter": _("the choice filter refers to '{name}', which is neither a field nor a choice column"),
+        "repeat_count": _("the repeat count refers to '{name}', which is neither a field nor a choice column"),
+    }[kind]
 
 
 @functools.cache
@@ -57,16 +80,11 @@ def check_form(spec: FormSpec, path: str) -> None:
     try:
         prog = compile_form(spec)
     except CompileError as exc:
-        raise FormError(
-            path,
-            line_of.get(exc.field),
-            _("the {kind} is not a valid expression: {problem}").format(kind=kind_word(exc.kind), problem=str(exc))
-            if "depends on itself" not in str(exc) and "refers to the field itself" not in str(exc)
-            else str(exc),
-            field=exc.field,
-        ) from None
+        # A cycle's message is already whole; a parse error gets the expression's kind.
+        message = str(exc) if exc.kind == "cycle" else invalid_message(exc.kind).format(problem=str(exc))
+        raise FormError(path, line_of.get(exc.field), message, field=exc.field) from None
     for f in spec.walk():
-        for kind in ("relevant", "calculation", "constraint", "required_if", "choice_filter", "repeat_count"):
+        for kind in KINDS:
             text = getattr(f, kind)
             if not text:
                 continue
@@ -77,7 +95,7 @@ def check_form(spec: FormSpec, path: str) -> None:
                 if not spec.has_field(ref):
                     raise FormError(
                         path, f.line,
-                        _("the {kind} refers to unknown field ${{{ref}}}").format(kind=kind_word(kind), ref=ref),
+                        unknown_field_message(kind).format(ref=ref),
                         field=f.name,
                     )
             allowed = {"name", "label"}
@@ -89,9 +107,7 @@ def check_form(spec: FormSpec, path: str) -> None:
                     continue
                 raise FormError(
                     path, f.line,
-                    _("the {kind} refers to '{name}', which is neither a field nor a choice column").format(
-                        kind=kind_word(kind), name=name
-                    ),
+                    unknown_name_message(kind).format(name=name),
                     field=f.name,
                 )
     # Cache the program for this spec object so the first keystroke does not compile it.

@@ -166,7 +166,13 @@ class Parser:
             problem = regex_problem(str(args[1].value))
             if problem is not None:
                 raise ExprError(
-                    _("the regular expression cannot be used ({problem})").format(problem=_(problem)),
+                    {
+                        "too long": _("the regular expression is longer than 400 characters"),
+                        "nested repetition": _(
+                            "the regular expression repeats a repeated group (nested repetition), "
+                            "which can take forever on some answers"
+                        ),
+                    }.get(problem, _("the regular expression is not valid")),
                     name_tok.pos,
                 )
         if len(args) < least or (most is not None and len(args) > most):

@@ -194,12 +194,12 @@ def _order(units: list[Compiled], spec: FormSpec) -> list[Compiled]:
                     other=trail[-1] if trail else name
                 ),
                 trail[0] if trail else name,
-                "calculation" if c.calc is not None else "relevant",
+                "cycle",
             )
         state[name] = 1
         targets = {_top_unit(spec, d) for d in c.deps if spec.has_field(d)}
         if name in c.deps and c.calc is not None:
-            raise CompileError(_("the calculation refers to the field itself"), name, "calculation")
+            raise CompileError(_("the calculation refers to the field itself"), name, "cycle")
         targets.discard(name)
         for dep in sorted(targets, key=lambda n: position.get(n, -1)):
             if dep in index:
