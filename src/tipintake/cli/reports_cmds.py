@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tipintake.cli.common import add_data_dir, ask_passphrase, print_json
-from tipintake.cli.store_cmds import unlock
+from tipintake.cli.store_cmds import signed_in
 from tipintake.errors import UserError
 from tipintake.i18n import _
 from tipintake.reports import (
@@ -83,21 +83,10 @@ def _print_table(table: Table, k: int) -> None:
         print(f"  {str(row[0]):<{width}}  " + "  ".join(f"{v!s:>8}" for v in row[1:]))
 
 
-def _with_session(args: argparse.Namespace) -> tuple[Session, int]:
-    session = unlock(args)
-    try:
-        return session, threshold_of(session, args.threshold)
-    except BaseException:
-        session.lock()
-        raise
-
-
 def cmd_dashboard(args: argparse.Namespace) -> int:
-    session, k = _with_session(args)
-    try:
+    with signed_in(args) as session:
+        k = threshold_of(session, args.threshold)
         result = dashboard(session, _filter(args))
-    finally:
-        session.lock()
     if args.json:
         print_json({"cases": result.cases, "tables": [_table_json(t, k) for t in result.tables.values()]})
         return 0
@@ -108,12 +97,10 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
 
 def cmd_quality(args: argparse.Namespace) -> int:
-    session, k = _with_session(args)
-    try:
+    with signed_in(args) as session:
+        k = threshold_of(session, args.threshold)
         report = quality(session, _filter(args))
         found = report.findings + (duplicates(session, _filter(args)) if args.duplicates else [])
-    finally:
-        session.lock()
     if args.json:
         print_json({"cases": report.cases, "completeness": _table_json(report.completeness, k),
                     "findings": [{"kind": f.kind, "message": f.message, "fields": list(f.fields),
@@ -131,16 +118,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     passphrase = None
     if args.encrypt_to_passphrase:
         passphrase = ask_passphrase("Passphrase for the export file: ", env="TIPINTAKE_EXPORT_PASSPHRASE")
-    session, k = _with_session(args)
-    try:
+    with signed_in(args) as session:
+        k = threshold_of(session, args.threshold)
         if args.what == "cases":
             result = export_cases(session, args.format, args.out, passphrase=passphrase,
                                   allow_plaintext=args.plaintext_ok)
         else:
             result = export_table(session, _find_table(session, args), args.format, args.out,
                                   passphrase=passphrase, allow_plaintext=args.plaintext_ok, threshold=k)
-    finally:
-        session.lock()
     print(_("Wrote {rows} rows to {path}{how}.").format(
         rows=result.rows, path=result.path,
         how=_(" (encrypted: open with `age -d`)") if result.encrypted else ""))
