@@ -19,7 +19,7 @@ def test_check_reports_each_file_and_exits_2_on_a_bad_one(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert code == 2
     assert "tip_intake" in out and "no problems" in out
-    assert err.strip() == f"tipintake: {bad} line 4, field 'age': the constraint refers to unknown field ${{agee}}"
+    assert err.strip() == f"tipintake: {bad} line 7, field 'age': the constraint refers to unknown field ${{agee}}"
 
 
 def test_check_passes_on_the_shipped_forms(capsys):

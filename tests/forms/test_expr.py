@@ -136,3 +136,17 @@ def test_regex_that_could_backtrack_forever_is_refused():
     start = time.perf_counter()
     assert ev("regex(${s}, ${p})", {"s": "a" * 5000 + "b", "p": "(a|aa)*$"}) is False
     assert time.perf_counter() - start < 0.5
+
+
+def test_new_records_start_with_the_fields_defaults():
+    from tipintake.forms import load_form_text
+    from tipintake.forms.engine import default_answers
+
+    spec = load_form_text(
+        "id: d\nversion: '1'\nfields:\n"
+        "  - {name: n, type: integer, sensitivity: none, default: '๓'}\n"
+        "  - {name: c, type: select_multiple l, sensitivity: none, default: 'a b'}\n"
+        "  - {name: t, type: text, sensitivity: none}\n"
+        "choices:\n  l: [{value: a}, {value: b}]\n"
+    )
+    assert default_answers(spec) == {"n": 3, "c": ["a", "b"]}

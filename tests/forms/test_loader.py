@@ -49,8 +49,8 @@ def test_the_standard_forms_are_listed_and_load():
 def test_unknown_field_in_constraint_names_file_line_and_field():
     text = MINIMAL.replace("    label: Age\n", "    label: Age\n    constraint: ${agee} < 120\n")
     err = form_error(text, "forms/tip_intake.yaml")
-    assert str(err) == "forms/tip_intake.yaml line 4, field 'age': the constraint refers to unknown field ${agee}"
-    assert (err.line, err.field) == (4, "age")
+    assert str(err) == "forms/tip_intake.yaml line 7, field 'age': the constraint refers to unknown field ${agee}"
+    assert (err.line, err.field) == (7, "age")  # the line of the constraint itself
 
 
 def test_unknown_key_points_at_the_key_line():

@@ -13,7 +13,7 @@ from pathlib import Path
 from tipintake.errors import FormError
 from tipintake.forms.expr import Expr, parse
 from tipintake.forms.program import CompileError, Program, compile_form, program
-from tipintake.forms.spec import FormSpec
+from tipintake.forms.spec import FormField, FormSpec
 from tipintake.i18n import _
 
 KINDS = ("relevant", "calculation", "constraint", "required_if", "choice_filter", "repeat_count")
@@ -68,21 +68,22 @@ def check_standards(spec: FormSpec, path: str) -> None:
 
     for f in spec.walk():
         if f.standard.htcds and f.standard.htcds not in htcds_fields():
-            raise FormError(path, f.line, _("'{name}' is not an HTCDS 2.0 field").format(name=f.standard.htcds), field=f.name)
+            raise FormError(path, _line(f, "standard"), _("'{name}' is not an HTCDS 2.0 field").format(name=f.standard.htcds), field=f.name)
         if f.standard.ctdc and f.standard.ctdc not in CTDC_NAMES:
-            raise FormError(path, f.line, _("'{name}' is not a CTDC variable").format(name=f.standard.ctdc), field=f.name)
+            raise FormError(path, _line(f, "standard"), _("'{name}' is not a CTDC variable").format(name=f.standard.ctdc), field=f.name)
 
 
 def check_form(spec: FormSpec, path: str) -> None:
     """Raise FormError for the first problem in the form's standards and expressions."""
     check_standards(spec, path)
-    line_of = {f.name: f.line for f in spec.walk()}
     try:
         prog = compile_form(spec)
     except CompileError as exc:
         # A cycle's message is already whole; a parse error gets the expression's kind.
         message = str(exc) if exc.kind == "cycle" else invalid_message(exc.kind).format(problem=str(exc))
-        raise FormError(path, line_of.get(exc.field), message, field=exc.field) from None
+        field = spec.field(exc.field) if spec.has_field(exc.field) else None
+        line = _line(field, exc.kind) if field is not None else None
+        raise FormError(path, line, message, field=exc.field) from None
     for f in spec.walk():
         for kind in KINDS:
             text = getattr(f, kind)
@@ -94,7 +95,7 @@ def check_form(spec: FormSpec, path: str) -> None:
             for ref in sorted(expr.refs):
                 if not spec.has_field(ref):
                     raise FormError(
-                        path, f.line,
+                        path, _line(f, kind),
                         unknown_field_message(kind).format(ref=ref),
                         field=f.name,
                     )
@@ -106,12 +107,18 @@ def check_form(spec: FormSpec, path: str) -> None:
                 if spec.has_field(name) or (kind == "choice_filter" and name in allowed):
                     continue
                 raise FormError(
-                    path, f.line,
+                    path, _line(f, kind),
                     unknown_name_message(kind).format(name=name),
                     field=f.name,
                 )
     # Cache the program for this spec object so the first keystroke does not compile it.
     program(spec)
+
+
+def _line(f: FormField, kind: str) -> int | None:
+    """The line of the expression's key when the form came from YAML, else the field's line."""
+    key = "required" if kind == "required_if" else kind
+    return f.key_lines.get(key, f.line)
 
 
 def _expr_of(prog: Program, name: str, kind: str) -> Expr | None:

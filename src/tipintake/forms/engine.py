@@ -161,3 +161,22 @@ class FormState:
                 check_scope(self.spec, (c,), self.values, {}, self.today, self.errors, "", self.extended)
         after = {k: e for k, e in self.errors.items() if k == name or k.startswith(name + "[")}
         return {name} if after != before else set()
+
+
+def default_answers(spec: FormSpec) -> dict[str, Any]:
+    """The answers a new record starts with: each top-level field's ``default``, coerced to its type."""
+    out: dict[str, Any] = {}
+    prog = program(spec)
+    for f in spec.fields():
+        if f.default is None or f.type in (FieldType.CALCULATE, FieldType.NOTE, FieldType.REPEAT):
+            continue
+        if prog.unit_of(f.name) != f.name:
+            continue  # defaults inside repeats apply when the UI adds an instance
+        try:
+            value = coerce(f, f.default)
+        except AnswerTypeError:
+            continue  # a default that does not fit is ignored, never shown as an error
+        if value is not None:
+            out[f.name] = value
+    return out
+

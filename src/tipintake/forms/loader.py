@@ -278,7 +278,8 @@ class _Builder:
             if key not in FIELD_KEYS:
                 raise self.fail(line_of(item, key), _("unknown key '{key}'").format(key=key), name)
         ftype, list_name = self.field_type(item, name)
-        attrs: dict[str, Any] = {"name": name, "type": ftype, "line": line}
+        attrs: dict[str, Any] = {"name": name, "type": ftype, "line": line,
+                                 "key_lines": dict(getattr(item, "lines", {}))}
         for key in TEXT_KEYS:
             if key in item:
                 attrs[key] = self.text(item[key], item, key, name)

@@ -147,6 +147,7 @@ class FormField(BaseModel):
     repeat_count: str | None = None
     fields: tuple[FormField, ...] = ()
     line: int | None = Field(default=None, exclude=True)  # where the field starts in its file
+    key_lines: dict[str, int] = Field(default_factory=dict, exclude=True, repr=False)  # line of each key
 
     def label_in(self, language: str) -> str:
         """The label in ``language``, else English, else the field name."""
