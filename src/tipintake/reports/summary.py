@@ -210,6 +210,7 @@ def summarise(case_id: str, reference: str, form_id: str, created: str,
 # store file → (fingerprint of the cases table, case id → (revision count, summary))
 _cache: dict[str, tuple[tuple[Any, ...], dict[str, tuple[int, CaseSummary]]]] = {}
 _lock = threading.Lock()
+_refreshing = threading.Lock()
 _FINGERPRINT = "SELECT count(*), sum(revision_count), max(updated_at), max(created_at) FROM cases"
 
 
@@ -280,9 +281,16 @@ def summaries(session: Session, flt: ReportFilter | None = None,
         if held_print == fingerprint:
             cached = held
         else:
-            cached = _refresh(conn, dict(held), progress)
-            with _lock:
-                _cache[key] = (fingerprint, cached)
+            # One refresh at a time: a second page asking meanwhile waits, then finds it done.
+            with _refreshing:
+                with _lock:
+                    held_print, held = _cache.get(key, ((), {}))
+                if held_print == fingerprint:
+                    cached = held
+                else:
+                    cached = _refresh(conn, dict(held), progress)
+                    with _lock:
+                        _cache[key] = (fingerprint, cached)
     if progress:
         progress(1, 1)
     if flt is None or flt == ReportFilter():
