@@ -135,8 +135,9 @@ def tls_serve(tls_cert):
 class CuttingProxy:
     """A TCP proxy on 127.0.0.1 that drops chosen connections after N bytes from the client.
 
-    ``cuts`` is a list of byte counts, one per coming connection (None: let it through);
-    once the list is used up, connections pass untouched. ``on_bytes(total)`` may act
+    ``cuts`` is a list of byte counts, one per coming connection: n > 0 cuts the upload
+    after n bytes, n < 0 cuts the answer after -n bytes, None lets it through; once the
+    list is used up, connections pass untouched. ``on_bytes(total)`` may act
     (e.g. restart the hub) as upload bytes flow.
     """
 
@@ -145,6 +146,8 @@ class CuttingProxy:
         self.cuts = list(cuts or [])
         self.connections = 0
         self.cut_count = 0
+        self.uploaded = 0
+        self.on_bytes = None
         self._sock = socket.socket()
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind(("127.0.0.1", 0))
@@ -175,11 +178,19 @@ class CuttingProxy:
             client.close()
             return
         done = threading.Event()
+        down_limit = -limit if limit is not None and limit < 0 else None
+        up_limit = limit if limit is not None and limit > 0 else None
 
         def back() -> None:
+            received = 0
             try:
                 while not done.is_set() and (data := upstream.recv(65536)):
+                    if down_limit is not None and received + len(data) >= down_limit:
+                        client.sendall(data[: max(0, down_limit - received)])
+                        self.cut_count += 1
+                        break
                     client.sendall(data)
+                    received += len(data)
             except OSError:
                 pass
             done.set()
@@ -196,12 +207,15 @@ class CuttingProxy:
                     continue
                 if not data:
                     break
-                if limit is not None and sent + len(data) >= limit:
-                    upstream.sendall(data[: max(0, limit - sent)])
+                if up_limit is not None and sent + len(data) >= up_limit:
+                    upstream.sendall(data[: max(0, up_limit - sent)])
                     self.cut_count += 1
                     break
                 upstream.sendall(data)
                 sent += len(data)
+                self.uploaded += len(data)
+                if self.on_bytes is not None:
+                    self.on_bytes(self.uploaded)
         except OSError:
             pass
         done.set()
@@ -258,7 +272,8 @@ class FakePlanner:
 
     def record_shared(self, session, partner, plan, batch_id) -> None:
         self.recorded.append((batch_id, len(plan.ledger)))
-        self.queue = [i for i in self.queue if i not in plan.ledger]
+        shared = {id(i) for i in plan.ledger}
+        self.queue = [i for i in self.queue if id(i) not in shared]
 
 
 def make_agreement(url: str, recipient: str, cert_sha256: str | None, name: str = PARTNER) -> Agreement:
@@ -288,7 +303,14 @@ def env(session, sqlite_hub, tls_serve, tls_cert, tmp_path):
     planner = FakePlanner(agreement)
     sync = PartnerSync(session, PARTNER, planner=planner, policy=FAST)
     return SimpleNamespace(session=session, hub=sqlite_hub, server=server, planner=planner, sync=sync,
-                           agreement=agreement, tmp=tmp_path)
+                           agreement=agreement, tmp=tmp_path,
+                           make_agreement=make_agreement, free_port=free_port)
+
+
+@pytest.fixture()
+def sk():
+    """This module's helpers (make_agreement, free_port, ...): test modules cannot import conftest."""
+    return sys.modules[__name__]
 
 
 @pytest.fixture()

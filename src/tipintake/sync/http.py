@@ -116,27 +116,31 @@ def reachable(link: PartnerLink, timeout: float = 5.0) -> bool:
         return False
 
 
-def hub_info(client: httpx.Client, base: str, partner: str) -> dict[str, Any]:
-    """``GET /v1/hub``: the hub's public keys and limits."""
-    try:
-        response = client.get(base + "/v1/hub")
-    except httpx.HTTPError as exc:
-        raise HubUnreachable(_unreachable(partner)) from exc
-    if response.status_code != 200:
-        raise HubUnreachable(_unreachable(partner))
-    try:
-        info = response.json()
-    except ValueError as exc:
-        raise HubUnreachable(_unreachable(partner)) from exc
-    return info if isinstance(info, dict) else {}
+def hub_info(client: httpx.Client, base: str, partner: str, policy: RetryPolicy | None = None) -> dict[str, Any]:
+    """``GET /v1/hub``: the hub's public keys and limits (retried like an upload)."""
+    policy = policy or RetryPolicy()
+    for attempt in range(1, policy.attempts + 1):
+        retry_after = None
+        try:
+            response = client.get(base + "/v1/hub")
+            if response.status_code == 200:
+                info = response.json()
+                return info if isinstance(info, dict) else {}
+            retry_after = _retry_after(response)
+        except (httpx.HTTPError, ValueError):
+            pass
+        if attempt < policy.attempts and (retry_after or 0) <= policy.cap:
+            policy.sleep(policy.delay(attempt, retry_after))
+    raise HubUnreachable(_unreachable(partner))
 
 
-def ensure_hub_key(session: Session, link: PartnerLink, client: httpx.Client, base: str) -> str:
+def ensure_hub_key(session: Session, link: PartnerLink, client: httpx.Client, base: str,
+                   policy: RetryPolicy | None = None) -> str:
     """The trusted receipt key, pinning the one the hub announces at first contact."""
     key = trusted_hub_key(session, link)
     if key is not None:
         return key
-    announced = hub_info(client, base, link.name).get("receipt_key")
+    announced = hub_info(client, base, link.name, policy).get("receipt_key")
     if not isinstance(announced, str):
         raise NoHubKey(_("{partner}'s hub did not tell its receipt key, so receipts cannot be checked.").format(
             partner=link.name))
@@ -168,7 +172,7 @@ def push(
     result = PushResult(link.name)
     with client_for(link, base, policy.connect_timeout, policy.read_timeout) as client:
         try:
-            hub_key = ensure_hub_key(session, link, client, base) if entries else ""
+            hub_key = ensure_hub_key(session, link, client, base, policy) if entries else ""
         except HubUnreachable as exc:
             outbox.note_attempt(entries[0].batch_id, str(exc))  # shown as the partner's last error
             raise
