@@ -176,3 +176,15 @@ def test_alias_bomb_is_refused_quickly():
 def test_python_tags_construct_nothing():
     err = form_error("id: !!python/object/apply:os.system ['echo hi']\nversion: '1'\nfields: []\n")
     assert isinstance(err, FormError)
+
+
+def test_a_singular_role_names_one_field():
+    text = MINIMAL.replace("    label: Age\n", "    label: Age\n    role: age\n").replace(
+        "    type: select_one countries\n", "    type: select_one countries\n    role: age\n")
+    err = form_error(text)
+    assert err.field == "country" and "already given to the field 'age'" in err.message
+
+
+def test_duplicate_choice_codes_are_refused_unless_filtered():
+    err = form_error(MINIMAL.replace("{value: TH, label: Thailand}", "{value: NO, label: Norway again}"))
+    assert "'NO' appears twice" in err.message and err.field == "country"

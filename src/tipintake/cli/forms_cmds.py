@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from tipintake.errors import FormError, UserError
-from tipintake.i18n import _
+from tipintake.i18n import _, ngettext
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,7 +42,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"tipintake: {exc}", file=sys.stderr)
             continue
         count = sum(1 for f in spec.fields() if f.type.value not in ("note",))
-        print(_("{path}: form '{form}' version {version}, {count} fields, no problems.").format(
+        print(ngettext("{path}: form '{form}' version {version}, {count} field, no problems.",
+                       "{path}: form '{form}' version {version}, {count} fields, no problems.", count).format(
             path=path, form=spec.id, version=spec.version, count=count))
     return 2 if failed else 0
 
@@ -72,8 +73,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    print(_("Wrote {path}: form '{form}', {count} fields. Review the sensitivity of every field.").format(
-        path=out, form=spec.id, count=sum(1 for _f in spec.fields())))
+    count = sum(1 for _f in spec.fields())
+    print(ngettext("Wrote {path}: form '{form}', {count} field. Review the sensitivity of every field.",
+                   "Wrote {path}: form '{form}', {count} fields. Review the sensitivity of every field.", count).format(
+        path=out, form=spec.id, count=count))
     return 0
 
 

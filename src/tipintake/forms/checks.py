@@ -73,9 +73,32 @@ def check_standards(spec: FormSpec, path: str) -> None:
             raise FormError(path, _line(f, "standard"), _("'{name}' is not a CTDC variable").format(name=f.standard.ctdc), field=f.name)
 
 
+# Roles a form may give to several fields (a person has several phones); every other role
+# names one field, because the consent gate and the CTDC export must not have to choose.
+MULTI_ROLES = frozenset({"phone", "email", "id_number", "address", "other_names", "narrative"})
+
+
+def check_roles_and_choices(spec: FormSpec, path: str) -> None:
+    """Singular roles appear once; a choice list has no duplicate codes unless filtered."""
+    seen: dict[str, str] = {}
+    for f in spec.fields():
+        if f.role and f.role not in MULTI_ROLES:
+            if f.role in seen:
+                raise FormError(path, _line(f, "role"), _("the role '{role}' is already given to the field '{other}'").format(
+                    role=f.role, other=seen[f.role]), field=f.name)
+            seen[f.role] = f.name
+        if f.choices and not f.choice_filter:
+            values = [c.value for c in f.choices]
+            duplicate = next((x for i, x in enumerate(values) if x in values[:i]), None)
+            if duplicate is not None:
+                raise FormError(path, _line(f, "choices"), _("the choice '{value}' appears twice in the list").format(
+                    value=duplicate), field=f.name)
+
+
 def check_form(spec: FormSpec, path: str) -> None:
-    """Raise FormError for the first problem in the form's standards and expressions."""
+    """Raise FormError for the first problem in the form's standards, roles, choices and expressions."""
     check_standards(spec, path)
+    check_roles_and_choices(spec, path)
     try:
         prog = compile_form(spec)
     except CompileError as exc:
