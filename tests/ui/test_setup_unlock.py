@@ -67,3 +67,27 @@ def test_wrong_passphrase_says_so_and_then_makes_you_wait(controller, store, qtb
     before = window.wait_left
     window._tick()
     assert window.wait_left == before - 1
+
+
+def test_forgotten_passphrase_is_replaced_with_the_recovery_key(controller, data_dir, qtbot):
+    from tipintake.store.session import Store
+    from tipintake.ui.main_window import MainWindow
+
+    session, recovery_key = Store(data_dir).init("Test shelter", ADMIN, ADMIN_PASS)
+    session.lock()
+    window = controller.start()
+    dialog = window.open_recovery()
+    dialog.key.setText("not the key at all")
+    dialog.passphrase.first.setText("a fresh passphrase words")
+    dialog.passphrase.second.setText("a fresh passphrase words")
+    dialog.try_recover()
+    wait_ops(qtbot)
+    assert "recovery key" in dialog.problem.text() and controller.session is None
+    dialog.key.setText(recovery_key)
+    dialog.passphrase.first.setText("a fresh passphrase words")
+    dialog.passphrase.second.setText("a fresh passphrase words")
+    dialog.try_recover()
+    wait_ops(qtbot)
+    assert isinstance(controller.window, MainWindow)
+    controller.lock()
+    assert Store(data_dir).unlock(ADMIN, "a fresh passphrase words").user.username == ADMIN

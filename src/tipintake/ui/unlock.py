@@ -62,6 +62,10 @@ class UnlockWindow(Retranslatable, QWidget):
         self.button.setObjectName("unlock")
         self.button.setDefault(True)
         self.button.clicked.connect(self.try_unlock)
+        self.recover_button = QPushButton()
+        self.recover_button.setObjectName("use_recovery_key")
+        self.recover_button.setFlat(True)
+        self.recover_button.clicked.connect(self.open_recovery)
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
@@ -91,6 +95,7 @@ class UnlockWindow(Retranslatable, QWidget):
         box.addLayout(form)
         box.addWidget(self.message)
         box.addLayout(row)
+        box.addWidget(self.recover_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.countdown = QTimer(self)
         self.countdown.setInterval(1000)
         self.countdown.timeout.connect(self._tick)
@@ -106,6 +111,7 @@ class UnlockWindow(Retranslatable, QWidget):
         self.pass_label.setText(_("&Passphrase:"))
         self.language_label.setText(_("&Language:"))
         self.button.setText(_("&Unlock"))
+        self.recover_button.setText(_("Forgot the passphrase? Use the &recovery key…"))
         if self.wait_left:
             self._show_wait()
 
@@ -124,6 +130,18 @@ class UnlockWindow(Retranslatable, QWidget):
         user = item.text()
         operations.run(lambda: self.controller.store.unlock(user, passphrase),
                        on_done=self._unlocked, on_error=lambda exc: self._failed(exc, user))
+
+    def open_recovery(self) -> QWidget | None:
+        """The recovery-key dialog for the selected user (non-modal: the tests drive it)."""
+        from tipintake.ui.recovery import RecoveryDialog
+
+        item = self.users.currentItem()
+        if item is None:
+            return None
+        dialog = RecoveryDialog(self, self.controller, item.text())
+        dialog.recovered.connect(self._unlocked)
+        dialog.open()
+        return dialog
 
     def _unlocked(self, session: object) -> None:
         self.message.clear()

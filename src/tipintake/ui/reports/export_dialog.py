@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tipintake.i18n import _
-from tipintake.reports import Table, export_table
+from tipintake.reports import Table, export_cases, export_table
+from tipintake.store.cases import CaseFilter
 from tipintake.ui import operations
 from tipintake.ui.qt import (
     QCheckBox,
@@ -36,7 +37,8 @@ if TYPE_CHECKING:
 class ExportDialog(QDialog):
     """Choose a table, a format and how the file is protected; then export off the GUI thread."""
 
-    def __init__(self, main: MainWindow, tables: list[Table], parent: QWidget | None = None) -> None:
+    def __init__(self, main: MainWindow, tables: list[Table], parent: QWidget | None = None,
+                 cases: CaseFilter | None = None) -> None:
         super().__init__(parent)
         self.main = main
         self.setObjectName("export_dialog")
@@ -45,6 +47,10 @@ class ExportDialog(QDialog):
         self.which = QComboBox()
         for t in tables:
             self.which.addItem(t.title, t.key)
+        self.cases = cases
+        if cases is not None:
+            # TRANSLATORS: an export choice: one row per case, references only.
+            self.which.addItem(_("Case list (references, no answers)"), "cases")
         self.format = QComboBox()
         self.format.addItem(_("Excel workbook (.xlsx)"), "xlsx")
         self.format.addItem(_("CSV for Excel (.csv)"), "csv")
@@ -107,6 +113,9 @@ class ExportDialog(QDialog):
 
     def job(self, path: Path, passphrase: str | None, allow_plaintext: bool) -> tuple:
         """The function and arguments that write the file (run in the thread pool)."""
+        if self.which.currentData() == "cases":
+            return (export_cases, self.main.session, self.format.currentData(), path, self.cases,
+                    passphrase, allow_plaintext)
         table = self.tables[self.which.currentIndex()]
         return (export_table, self.main.session, table, self.format.currentData(), path,
                 passphrase, allow_plaintext)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from tipintake.forms import list_forms
 from tipintake.i18n import _
 from tipintake.reports import ReportFilter, Table, clear_cache
+from tipintake.store.cases import CaseFilter
 from tipintake.store.roles import Permission
 from tipintake.ui import operations
 from tipintake.ui.qt import (
@@ -156,7 +157,8 @@ class ReportPage(Retranslatable, QWidget):
 
         tables = self.export_tables()
         if tables:
-            ExportDialog(self.main, tables, self).open()
+            flt = self.report_filter()
+            ExportDialog(self.main, tables, self, cases=CaseFilter(form_id=flt.form_id)).open()
 
     def before_lock(self) -> None:
         """Forget every figure on screen and the in-memory summaries."""
