@@ -127,3 +127,15 @@ def test_admin_resets_a_passphrase_and_disables_a_user(main_window, qtbot):
         assert "disabled" in str(exc)
     else:
         raise AssertionError("a disabled user could unlock")
+
+
+def test_lock_closes_an_open_dialog_too(main_window, qtbot):
+    from tipintake.ui.form_picker import FormPicker
+    from tipintake.ui.qt import QApplication
+
+    picker = FormPicker(main_window, ["ui_test"])
+    picker.open()  # window-modal, as exec() would be
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is picker, timeout=3000)
+    main_window.controller.lock()
+    assert QApplication.activeModalWidget() is None
+    assert isinstance(main_window.controller.window, UnlockWindow)

@@ -165,6 +165,12 @@ class AppController(QObject):
             self.idle = None
         from tipintake.ui.main_window import MainWindow
 
+        # A dialog left open (a question, a form picker) would outlive its window: close it.
+        for _attempt in range(10):
+            modal = QApplication.activeModalWidget()
+            if modal is None:
+                break
+            modal.close()
         if isinstance(self.window, MainWindow):
             self.window.before_lock()  # saves open drafts, then clears models and widgets
         clipboard = QGuiApplication.clipboard()
