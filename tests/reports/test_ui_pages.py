@@ -150,3 +150,20 @@ def test_referral_dialog_writes_the_pdf_off_the_gui_thread(qtbot, session, viewe
     button = ReferralButton(FakeMain(viewer), session.ids["B"])
     qtbot.addWidget(button)
     assert button.isHidden()
+
+
+def test_export_dialog_offers_the_case_list(qtbot, session, tmp_path):
+    from tipintake.store.cases import CaseFilter
+    from tipintake.ui.reports.export_dialog import ExportDialog
+
+    dialog = ExportDialog(FakeMain(session), [], cases=CaseFilter())
+    qtbot.addWidget(dialog)
+    dialog.which.setCurrentIndex(dialog.which.findData("cases"))
+    dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+    dialog.passphrase.setText(PASS)
+    dialog.again.setText(PASS)
+    dialog.export_to(tmp_path / "cases.csv")
+    target = tmp_path / "cases.csv.age"
+    qtbot.waitUntil(lambda: target.exists() and not operations.busy(), timeout=20000)
+    text = pyrage.passphrase.decrypt(target.read_bytes(), PASS).decode("utf-8-sig")
+    assert len(text.strip().splitlines()) == 8  # heading + 7 cases

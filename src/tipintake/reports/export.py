@@ -154,7 +154,7 @@ def case_rows(session: Session, flt: CaseFilter | None = None) -> list[list[Any]
     return out
 
 
-def export_cases(session: Session, fmt: str, out: Path, *, flt: CaseFilter | None = None,
+def export_cases(session: Session, fmt: str, out: Path, flt: CaseFilter | None = None, *,
                  passphrase: str | None = None, allow_plaintext: bool = False) -> ExportResult:
     """Export the case list (needs EXPORT)."""
     session.require(Permission.EXPORT)
