@@ -39,6 +39,7 @@ Values = dict[str, Any]
 # Roles whose answers identify the person whatever sensitivity the form declares.
 IDENTITY_ROLES = frozenset({"given_name", "family_name", "other_names", "phone", "email",
                             "id_number", "address", "narrative"})
+GATE_ROLES = frozenset({"consent_share", "consent_withdrawn", "child_assent", "guardian_consent"})
 NAME_ROLES = frozenset({"given_name", "family_name", "other_names"})
 COUNTRY_ROLES = frozenset({"citizenship", "country_of_recruitment", "country_of_exploitation"})
 # Roles consumed by derived elements (age bands, majority flags, year of registration).
@@ -115,25 +116,40 @@ class Ages:
     at_entry: int | None
 
 
+_DAY_CACHE: dict[str, date | None] = {}
+
+
+def _day(value: Any) -> date | None:
+    # Dates repeat across cases; parsing each distinct string once keeps ages() cheap.
+    if value.__class__ is str:
+        d = _DAY_CACHE.get(value, False)
+        if d is False:
+            d = parse_day(value)
+            if len(_DAY_CACHE) < 20_000:
+                _DAY_CACHE[value] = d
+        return d  # type: ignore[return-value]
+    return parse_day(value) if value is not None else None
+
+
 def ages(answers: dict[str, Any], roles: dict[str, str]) -> Ages:
-    """Age at registration, at exploitation and at entry, from birth date or stated ages."""
-    def day(role: str) -> date | None:
-        name = roles.get(role)
-        return parse_day(answers.get(name)) if name else None
-
-    def number(role: str) -> int | None:
-        name = roles.get(role)
-        return _int_or_none(answers.get(name)) if name else None
-
-    born = day("birth_date")
-    reg = day("registration_date")
-    stated = number("age")  # as forms.ctdc does: a stated (or calculated) age wins
-    at_reg = stated if stated is not None else years_between(born, reg) if born and reg else None
-    when = number("age_when_trafficked")
-    exp, rec = day("exploitation_date"), day("recruitment_date")
-    at_exp = years_between(born, exp) if born and exp else when
-    at_entry = years_between(born, rec) if born and rec else when
-    return Ages(at_reg, at_exp, at_entry)
+    """Age at registration, at exploitation and at entry, from stated ages or the birth date."""
+    get = answers.get
+    born = _day(get(roles["birth_date"])) if "birth_date" in roles else None
+    stated = _int_or_none(get(roles["age"])) if "age" in roles else None
+    when = _int_or_none(get(roles["age_when_trafficked"])) if "age_when_trafficked" in roles else None
+    at_reg = stated  # as forms.ctdc does: a stated (or calculated) age wins
+    at_exp = at_entry = None
+    if born is not None:
+        if at_reg is None and "registration_date" in roles:
+            reg = _day(get(roles["registration_date"]))
+            at_reg = years_between(born, reg) if reg else None
+        if "exploitation_date" in roles:
+            exp = _day(get(roles["exploitation_date"]))
+            at_exp = years_between(born, exp) if exp else None
+        if "recruitment_date" in roles:
+            rec = _day(get(roles["recruitment_date"]))
+            at_entry = years_between(born, rec) if rec else None
+    return Ages(at_reg, when if at_exp is None else at_exp, when if at_entry is None else at_entry)
 
 
 # A step turns one answer into (values, coarser values); pure, so its results are memoised
@@ -157,6 +173,7 @@ class Profile:
     derived: frozenset[str] = frozenset()
     derived_memo: dict[tuple[Any, ...], Summary] = field(default_factory=dict)
     vocabulary: set[str] = field(default_factory=set)  # every word of every summary so far
+    roles_in_identity: bool = True  # a role answer (birth date, consent) is kept with the identity
 
 
 def _needle_kind(f: FormField) -> str:
@@ -202,9 +219,19 @@ def compile_profile(spec: FormSpec, agreement: Agreement) -> Profile:
         dated = f.type in (FieldType.DATE, FieldType.DATETIME)
         steps.append((f.name, dated, compute, {}))
     for names, _columns, compute in groups:
-        steps.append((names, False, compute, {}))
+        if len(names) == 1:  # one field: a plain step, memoised by its answer
+            steps.append((names[0], False, _single(compute), {}))
+        else:
+            steps.append((names, False, compute, {}))
     derived = frozenset(d for d in DERIVED if d in wanted)
-    return Profile(spec.id, roles, steps, needles, tuple(scan), dropped, derived)
+    gate = {name for role, name in roles.items() if role in AGE_ROLES or role in GATE_ROLES}
+    in_identity = bool(gate & spec.identity_fields())
+    return Profile(spec.id, roles, steps, needles, tuple(scan), dropped, derived,
+                   roles_in_identity=in_identity)
+
+
+def _single(compute: Compute) -> Compute:
+    return lambda v, shift: compute((v,), shift)
 
 
 def _why_dropped(f: FormField, spec: FormSpec) -> str | None:
@@ -351,9 +378,11 @@ def deidentify_summarised(profile: Profile, answers: dict[str, Any], shift_days:
     coarse: Values = {}
     summaries: list[Summary] = []
     get = answers.get
+    update = out.update
+    append = summaries.append
     for name, dated, compute, memo in profile.steps:
         if name.__class__ is tuple:  # a group of fields feeding CTDC columns together
-            v = tuple(get(n) for n in name)
+            v = tuple(map(get, name))
             if v.count(None) == len(v):
                 continue
             key: Any = tuple(tuple(x) if x.__class__ is list else x for x in v)
@@ -362,7 +391,15 @@ def deidentify_summarised(profile: Profile, answers: dict[str, Any], shift_days:
             if v is None:
                 continue
             if v.__class__ is str and not dated:
-                key = v  # the common case: a select code
+                frag = memo.get(v)  # the common case: a select code seen before
+                if frag is not None:
+                    if frag[0]:
+                        update(frag[0])
+                        append(frag[2])
+                        if frag[1]:
+                            coarse.update(frag[1])
+                    continue
+                key = v
             else:
                 # Other types carry their class: True == 1 and hash alike, yet mean different things.
                 key = (v.__class__, tuple(v) if v.__class__ is list else v, shift_days if dated else 0)
@@ -375,10 +412,10 @@ def deidentify_summarised(profile: Profile, answers: dict[str, Any], shift_days:
             if key is not None and len(memo) < MEMO_LIMIT:
                 memo[key] = frag
         if frag[0]:
-            out.update(frag[0])
+            update(frag[0])
+            append(frag[2])
             if frag[1]:
                 coarse.update(frag[1])
-            summaries.append(frag[2])
     if profile.derived:
         derived = _derive(profile, answers, shift_days, age or ages(answers, profile.roles))
         key = tuple(derived.values())

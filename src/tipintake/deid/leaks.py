@@ -254,8 +254,12 @@ class Scanner:
         return keys, parts
 
     def scan(self, values: dict[str, Any], identity: dict[str, Any], fields: dict[str, str],
-             originals: dict[str, Any] | None = None) -> tuple[str, str] | None:
-        """The first leak in ``values`` as (field, reason), or None when they are clean."""
+             originals: dict[str, Any] | None = None,
+             words: set[str] | None = None) -> tuple[str, str] | None:
+        """The first leak in ``values`` as (field, reason), or None when they are clean.
+
+        ``words`` are the case's :func:`identity_words` when the caller has them already.
+        """
         keys, parts = self._hay(values)
         if not parts:
             return None
@@ -263,7 +267,7 @@ class Scanner:
         hay = SEP.join(folded)
         ascii_hay = hay.isascii()
         if (not ascii_hay or any(len(p[2]) >= MIN_DIGITS for p in parts)
-                or self._shares_words(parts, identity, fields, originals)):
+                or self._shares_words(parts, identity, fields, originals, words)):
             hit = self._precise(keys, folded, hay, identity, fields, originals, ascii_hay)
             if hit is not None:
                 return hit
@@ -275,26 +279,30 @@ class Scanner:
     def scan_summarised(self, summaries: list[Summary], values: dict[str, Any],
                         identity: dict[str, Any], fields: dict[str, str],
                         originals: dict[str, Any] | None = None,
-                        vocabulary: set[str] | None = None) -> tuple[str, str] | None:
+                        vocabulary: set[str] | None = None,
+                        words: set[str] | None = None) -> tuple[str, str] | None:
         """:meth:`scan`, skipped when the summaries show that no needle or pattern can match.
 
         ``vocabulary`` (a superset of the summaries' words) lets most cases be cleared with
         one set operation.
         """
+        if words is None:
+            words = identity_words(identity, fields, originals)
         if any(s.risky for s in summaries):
-            return self.scan(values, identity, fields, originals)
-        words = identity_words(identity, fields, originals)
+            return self.scan(values, identity, fields, originals, words)
         if vocabulary is not None and words.isdisjoint(vocabulary):
             return None  # no identity word occurs in any value of the batch so far
         if words and any(not words.isdisjoint(s.words) for s in summaries):
-            return self.scan(values, identity, fields, originals)
+            return self.scan(values, identity, fields, originals, words)
         return None
 
     @staticmethod
     def _shares_words(parts: list[tuple[str, frozenset[str], str, bool]], identity: dict[str, Any],
-                      fields: dict[str, str], originals: dict[str, Any] | None) -> bool:
+                      fields: dict[str, str], originals: dict[str, Any] | None,
+                      words: set[str] | None = None) -> bool:
         """Whether an identity word is a word of these (ASCII) values: needed for a text hit."""
-        words = identity_words(identity, fields, originals)
+        if words is None:
+            words = identity_words(identity, fields, originals)
         return any(not words.isdisjoint(p[1]) for p in parts)
 
     def _precise(self, keys: list[str], folded: list[str], hay: str, identity: dict[str, Any],

@@ -26,7 +26,7 @@ from sqlalchemy import text
 from tipintake.deid.agreements import Agreement, require_shown
 from tipintake.deid.consent import NO_CONSENT, WITHDRAWN, ineligible_reason, withdrawn_case_ids
 from tipintake.deid.generalise import Profile, ages, compile_profile, deidentify_summarised
-from tipintake.deid.leaks import Scanner
+from tipintake.deid.leaks import Scanner, identity_words
 from tipintake.deid.pseudonym import date_shift_days, partner_secret, pseudonym
 from tipintake.deid.report import Blocked, RiskReport
 from tipintake.deid.risk import anonymise
@@ -81,6 +81,15 @@ class SharePlan:
     created_at: datetime | None = None
 
 
+@dataclass
+class Assessment:
+    """The consent gate, de-identification, leak scan and risk step over a set of cases."""
+
+    report: RiskReport
+    kept: list[tuple[CaseInput, str, dict[str, Any]]]  # (case, pseudonym, final values), by pseudonym
+    owed: list[tuple[str, str]]  # withdrawal notices owed: (case id, pseudonym)
+
+
 def build_plan(inputs: Iterable[CaseInput], agreement: Agreement, secret: bytes, *,
                forms: Callable[[str], FormSpec | None], shared: dict[str, Shared] | None = None,
                pending: dict[str, str] | None = None, withdrawn: set[str] | frozenset[str] = frozenset(),
@@ -90,6 +99,20 @@ def build_plan(inputs: Iterable[CaseInput], agreement: Agreement, secret: bytes,
     ``shared`` maps case id → what the partner has; ``pending`` maps case id → pseudonym of
     withdrawal notices queued and not yet sent; ``withdrawn`` holds cases withdrawn by mark.
     """
+    a = assess(inputs, agreement, secret, forms=forms, shared=shared, pending=pending,
+               withdrawn=withdrawn)
+    records = [CaseRecord(case=ps, revision=case.revision, form=case.form_id,
+                          form_version=case.form_version, values=values) for case, ps, values in a.kept]
+    ledger = [(case.case_id, case.revision, ps) for case, ps, _values in a.kept]
+    return SharePlan(agreement.name, agreement.sha256(), records,
+                     [Withdrawal(case=p) for _c, p in a.owed], a.report, ledger, a.owed, now)
+
+
+def assess(inputs: Iterable[CaseInput], agreement: Agreement, secret: bytes, *,
+           forms: Callable[[str], FormSpec | None], shared: dict[str, Shared] | None = None,
+           pending: dict[str, str] | None = None,
+           withdrawn: set[str] | frozenset[str] = frozenset()) -> Assessment:
+    """Everything :func:`build_plan` decides, as plain values (the benchmark times this)."""
     shared = shared or {}
     pending = dict(pending or {})
     g = agreement.generalisation
@@ -112,7 +135,9 @@ def build_plan(inputs: Iterable[CaseInput], agreement: Agreement, secret: bytes,
         if profile is None:
             report.ineligible["form_unavailable"] = report.ineligible.get("form_unavailable", 0) + 1
             continue
-        answers = {**case.context, **case.identity}
+        # Only role answers (consent, dates, ages) may sit in the identity part; the values
+        # sent never come from it (identity fields are direct identifiers or free text).
+        answers = {**case.context, **case.identity} if profile.roles_in_identity else case.context
         age = ages(answers, profile.roles)
         why = ineligible_reason(answers, profile.roles, age=age,
                                 withdrawn=case.status == "withdrawn" or case.case_id in withdrawn)
@@ -130,11 +155,12 @@ def build_plan(inputs: Iterable[CaseInput], agreement: Agreement, secret: bytes,
         shift = date_shift_days(secret, case.case_id, shift_max) if shift_max else 0
         out, coarse, summaries = deidentify_summarised(profile, answers, shift, age)
         originals = case.identity.get(ORIGINALS_KEY)
+        words = identity_words(case.identity, profile.needle_fields, originals)
         hit = scanner.scan_summarised(summaries, out, case.identity, profile.needle_fields, originals,
-                                      profile.vocabulary)
+                                      profile.vocabulary, words)
         if hit is None and profile.scan_text_fields:
             texts = {f: case.context[f] for f in profile.scan_text_fields if f in case.context}
-            hit = scanner.scan(texts, case.identity, profile.needle_fields, originals)
+            hit = scanner.scan(texts, case.identity, profile.needle_fields, originals, words)
         if hit is not None:
             report.blocked.append(Blocked(case.reference, hit[0], hit[1]))
             continue
@@ -147,13 +173,9 @@ def build_plan(inputs: Iterable[CaseInput], agreement: Agreement, secret: bytes,
     report.below_k_before, report.classes = risk.below_k_before, risk.classes
     report.k_achieved, report.l_achieved = risk.k_achieved, risk.l_achieved
     kept = sorted(risk.kept, key=lambda i: cands[i][1])  # by pseudonym: no trace of store order
-    records = [CaseRecord(case=cands[i][1], revision=cands[i][0].revision, form=cands[i][0].form_id,
-                          form_version=cands[i][0].form_version, values=risk.values[i]) for i in kept]
-    ledger = [(cands[i][0].case_id, cands[i][0].revision, cands[i][1]) for i in kept]
     owed = sorted(pending.items(), key=lambda item: item[1])
-    report.shared, report.withdrawals = len(records), len(owed)
-    return SharePlan(agreement.name, agreement.sha256(), records,
-                     [Withdrawal(case=p) for _c, p in owed], report, ledger, owed, now)
+    report.shared, report.withdrawals = len(kept), len(owed)
+    return Assessment(report, [(cands[i][0], cands[i][1], risk.values[i]) for i in kept], owed)
 
 
 # -- the store side ----------------------------------------------------------------------

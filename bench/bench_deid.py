@@ -1,0 +1,163 @@
+"""De-identification benchmark: consent gate, de-identify, leak scan and k-anonymity over 100k cases.
+
+Figures (medians of several runs, after a warm-up):
+
+1. ``assess``: the pure core over pre-loaded answer dicts (consent gate, de-identification,
+   leak scan, k-anonymity with generalisation/suppression, l-diversity). Target: < 2 s.
+2. ``build_plan``: the same plus the batch-format models (pydantic ``CaseRecord``).
+3. End to end: ``prepare_share`` on an encrypted store holding the cases (reading and
+   decrypting them included).
+4. The k-anonymity check alone, ours against pycanon on the same rows in the same run.
+   pycanon pins numpy/pandas, so it lives in ``bench/.venv-pycanon`` (created here when
+   missing; never a dependency of the app); the rows go to it as a CSV file.
+
+Run: ``.venv/bin/python bench/bench_deid.py [--cases 100000] [--store-cases 100000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from _common import median_ms, report, timings  # noqa: E402
+
+from tests.deid.sample import agreement, sample_form, synthetic_case  # noqa: E402
+from tipintake.deid.risk import k_anonymity  # noqa: E402
+from tipintake.deid.share import CaseInput, assess, build_plan  # noqa: E402
+
+PYCANON_VENV = ROOT / "bench" / ".venv-pycanon"
+OUT = ROOT / "bench" / "out"
+SECRET = b"b" * 32
+
+PYCANON_SCRIPT = r"""
+import json, sys, time, statistics
+import pandas as pd
+from pycanon import anonymity
+df = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False)
+qi = sys.argv[2].split(",")
+anonymity.k_anonymity(df, qi)  # warm-up
+runs = []
+for _ in range(int(sys.argv[3])):
+    t = time.perf_counter(); k = anonymity.k_anonymity(df, qi); runs.append(time.perf_counter() - t)
+print(json.dumps({"k": int(k), "seconds": statistics.median(runs), "rows": len(df)}))
+"""
+
+
+def make_inputs(n: int, seed: int = 1) -> list[CaseInput]:
+    """``n`` synthetic cases of the sample form, as prepare_share would read them."""
+    rng = random.Random(seed)
+    spec = sample_form()
+    out = []
+    for i in range(n):
+        ctx, ident = synthetic_case(rng)
+        out.append(CaseInput(f"{i:032x}", f"R{i:07d}", "open", spec.id, spec.version, 1, ctx, ident))
+    return out
+
+
+def ensure_pycanon() -> Path | None:
+    """The pycanon virtualenv's python (created on first run), or None when it cannot be had."""
+    python = PYCANON_VENV / "bin" / "python"
+    if not python.exists():
+        print("creating bench/.venv-pycanon with pycanon (numpy/pandas pinned by pycanon) ...")
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(PYCANON_VENV)], check=True)
+            subprocess.run([str(python), "-m", "pip", "install", "-q", "pycanon"], check=True)
+        except (subprocess.CalledProcessError, OSError) as exc:
+            print(f"pycanon unavailable ({exc}); comparison skipped")
+            return None
+    return python
+
+
+def compare_k(rows: list[dict], quasi: tuple[str, ...], repeat: int) -> None:
+    """Our k check against pycanon's on the same rows."""
+    ours_runs = timings(lambda: k_anonymity(rows, quasi), repeat=repeat, warmup=1)
+    ours_k = k_anonymity(rows, quasi)
+    report(f"k-anonymity check, ours ({len(rows)} rows x {len(quasi)} QI)", median_ms(ours_runs), "ms")
+    python = ensure_pycanon()
+    if python is None:
+        return
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", dir=OUT, delete=False, newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(quasi)
+        for r in rows:  # missing as its own value, as our check counts it
+            writer.writerow(["NA" if r.get(q) is None else r.get(q) for q in quasi])
+        path = Path(fh.name)
+    try:
+        done = subprocess.run([str(python), "-c", PYCANON_SCRIPT, str(path), ",".join(quasi), str(repeat)],
+                              check=True, capture_output=True, text=True)
+    finally:
+        path.unlink(missing_ok=True)
+    theirs = json.loads(done.stdout.strip().splitlines()[-1])
+    ours_ms, theirs_ms = median_ms(ours_runs), theirs["seconds"] * 1000
+    report("k-anonymity check, pycanon (same rows)", theirs_ms, "ms")
+    report("pycanon / ours (> 1 means ours is faster)", theirs_ms / ours_ms, "x",
+           "target >= 1", theirs_ms >= ours_ms)
+    print(f"{'same k from both':<58} {ours_k} == {theirs['k']}: {ours_k == theirs['k']}")
+
+
+def store_end_to_end(inputs: list[CaseInput]) -> None:
+    """prepare_share on an encrypted store holding ``inputs`` (reading and decrypting included)."""
+    from tipintake.deid.agreements import mark_shown
+    from tipintake.deid.share import prepare_share
+    from tipintake.store.session import Store
+
+    spec = sample_form()
+    ag = agreement("bench-hub")
+    with tempfile.TemporaryDirectory() as tmp:
+        session, _recovery = Store(Path(tmp) / "data").init("Bench", "admin", "bench passphrase 1")
+        start = time.perf_counter()
+        session.cases.import_many({"form_id": spec.id, "form_version": spec.version, "context": c.context,
+                                   "identity": c.identity} for c in inputs)
+        report(f"store: import {len(inputs)} cases (set-up, not a target)", time.perf_counter() - start, "s")
+        mark_shown(session, ag)
+        runs = timings(lambda: prepare_share(session, ag, form_loader=lambda f: spec), repeat=2, warmup=1)
+        report(f"end to end: prepare_share, {len(inputs)} cases from the store", min(runs), "s")
+        session.lock()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--store-cases", type=int, default=100_000, help="0 skips the store figure")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    print(f"generating {args.cases} synthetic cases ...")
+    inputs = make_inputs(args.cases)
+    spec = sample_form()
+    ag = agreement("bench-hub")
+    forms = {spec.id: spec}.get
+    quasi = ag.generalisation.quasi_identifiers
+
+    runs = timings(lambda: assess(inputs, ag, SECRET, forms=forms), repeat=args.repeat, warmup=1)
+    a = assess(inputs, ag, SECRET, forms=forms)
+    r = a.report
+    report(f"assess: gate + de-identify + leak scan + k/l, {args.cases} cases", min(runs), "s",
+           "target < 2 s", min(runs) < 2.0)
+    report("  (median of the runs)", median_ms(runs) / 1000, "s")
+    report("  per case", min(runs) / max(args.cases, 1) * 1e6, "us")
+    print(f"  eligible {r.eligible}, blocked {len(r.blocked)}, suppressed {r.suppressed}, "
+          f"shared {r.shared}, k achieved {r.k_achieved}, groups {r.classes}")
+    runs = timings(lambda: build_plan(inputs, ag, SECRET, forms=forms), repeat=2, warmup=0)
+    report(f"build_plan: assess + {r.shared} CaseRecord models", min(runs), "s")
+
+    # The k check alone, before treatment: every eligible record's quasi-identifiers.
+    rows = [values for _case, _ps, values in a.kept]
+    compare_k(rows, quasi, args.repeat)
+    if args.store_cases:
+        store_end_to_end(inputs[: args.store_cases])
+
+
+if __name__ == "__main__":
+    main()
