@@ -39,6 +39,10 @@ class InsecureConnection(SyncError):
     exit_code = 2
 
 
+class DamagedBatch(SyncError):
+    """A batch in the outbox no longer matches its own signed manifest (disk fault or tampering)."""
+
+
 class UsbWriteFailed(SyncError):
     """Writing or checking a batch on removable media failed."""
 

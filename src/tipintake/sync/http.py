@@ -36,7 +36,13 @@ import httpx
 from tipintake.errors import BatchRejected
 from tipintake.i18n import _
 from tipintake.store.session import Session
-from tipintake.sync.errors import HubRefused, HubUnreachable, InsecureConnection, NoHubKey
+from tipintake.sync.errors import (
+    DamagedBatch,
+    HubRefused,
+    HubUnreachable,
+    InsecureConnection,
+    NoHubKey,
+)
 from tipintake.sync.outbox import Outbox, OutboxEntry
 from tipintake.sync.partner import PartnerLink, pin_hub_key, trusted_hub_key
 from tipintake.sync.progress import Progress, ProgressCallback, report
@@ -177,8 +183,8 @@ def push(
             outbox.note_attempt(entries[0].batch_id, str(exc))  # shown as the partner's last error
             raise
         for index, entry in enumerate(entries):
-            outbox.check_files(entry)
             try:
+                outbox.check_files(entry)
                 receipt_bytes = _deliver(client, base, outbox, entry, policy, progress, index, len(entries))
                 receipt = outbox.acknowledge(link.name, receipt_bytes, hub_key)
             except HubUnreachable as exc:
@@ -186,7 +192,7 @@ def push(
                 result.failed[entry.batch_id] = str(exc)
                 session.audit("batch_push_failed", "batch", entry.batch_id, {"partner": link.name})
                 raise
-            except (HubRefused, BatchRejected) as exc:
+            except (HubRefused, BatchRejected, DamagedBatch) as exc:
                 outbox.note_attempt(entry.batch_id, str(exc))
                 result.failed[entry.batch_id] = str(exc)
                 continue

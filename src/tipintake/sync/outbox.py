@@ -35,7 +35,7 @@ from tipintake.store.models import OutboxBatch
 from tipintake.store.session import Session, now
 from tipintake.sync import batch, signing
 from tipintake.sync.device import device_key
-from tipintake.sync.errors import SyncError
+from tipintake.sync.errors import DamagedBatch, SyncError
 from tipintake.sync.progress import Progress, ProgressCallback, report
 from tipintake.sync.receipt import verify_receipt
 from tipintake.sync.records import CaseRecord, Receipt, Withdrawal
@@ -208,9 +208,12 @@ class Outbox:
             manifest = batch.verify_manifest(signed, [device_key(self.session).public_key()])
             batch.verify_payload(manifest, entry.payload_path)
         except FileNotFoundError:
-            raise SyncError(_("A batch file is missing from the outbox folder, so it cannot be sent.")) from None
+            raise DamagedBatch(_("A batch file is missing from the outbox folder, so it cannot be sent.")) from None
+        except BatchRejected as exc:
+            raise DamagedBatch(_("A batch in the outbox failed its own check, so it was not sent: {reason}").format(
+                reason=exc.reason)) from None
         if manifest.batch_id != entry.batch_id:
-            raise SyncError(_("A batch file in the outbox folder belongs to another batch."))
+            raise DamagedBatch(_("A batch file in the outbox folder belongs to another batch."))
         return manifest
 
     def note_attempt(self, batch_id: str, error: str | None) -> None:

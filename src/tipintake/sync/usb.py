@@ -64,7 +64,7 @@ def export_batches(
     entries = outbox.unacknowledged(partner)
     result = ExportResult(partner, folder)
     for index, entry in enumerate(entries):
-        manifest = outbox.check_files(entry)
+        manifest = outbox.check_files(entry)  # a damaged batch stops the export: it must not leave
         try:
             wrote = _export_one(entry, manifest, folder, progress, index, len(entries))
         except OSError as exc:
