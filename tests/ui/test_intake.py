@@ -125,3 +125,40 @@ def test_repeat_entries_can_be_added_and_removed(main_window, qtbot):
     assert window.state.value("places") == [{"place": "Mae Sot"}, {}]
     repeat.remove_entry(repeat.entries[1][0])
     assert window.state.value("places") == [{"place": "Mae Sot"}]
+
+
+def test_every_field_type_survives_a_draft_round_trip(main_window, qtbot):
+    window = open_form(main_window)
+    answer(window, "consent_interview", "yes")
+    answer(window, "interview_language", "km")
+    assert window.chrome.language.currentData() == "km"  # questions follow the interview language
+    window.widget("given_name").editor.setText("Sopheap")
+    window.widget("given_name").emit_edited()
+    answer(window, "age", "refused")
+    assert window.state.value("age") == "refused"  # an answer in its own right
+    assert not window.widget("age").editor.isEnabled()
+    answer(window, "birth_date", "2001-04-17")
+    answer(window, "arrived_at", "2024-11-02T14:30")
+    answer(window, "height", "1,62")
+    answer(window, "colours", ["red", "green"])
+    answer(window, "has_phone", "unknown")
+    window.go_to(2)
+    window.widget("narrative").editor.setPlainText("A long account.\nSecond line.")
+    window.widget("narrative").emit_edited()
+    assert window.state.value("height") == 1.62
+    assert window.state.value("arrived_at") == "2024-11-02T14:30"
+    assert window.save_draft(force=True)
+    draft_id = window.draft_id
+    window.finished = True
+    window.close()
+    resumed = main_window.open_form("ui_test", draft_id=draft_id)
+    values = {name: resumed.state.value(name) for name in (
+        "interview_language", "given_name", "age", "birth_date", "arrived_at", "height", "colours",
+        "has_phone", "narrative")}
+    assert values == {"interview_language": "km", "given_name": "Sopheap", "age": "refused",
+                      "birth_date": "2001-04-17", "arrived_at": "2024-11-02T14:30", "height": 1.62,
+                      "colours": ["red", "green"], "has_phone": "unknown",
+                      "narrative": "A long account.\nSecond line."}
+    assert resumed.form_lang == "km"
+    assert resumed.widget("colours").value() == ["red", "green"]
+    assert resumed.widget("arrived_at").time.text() == "14:30"
