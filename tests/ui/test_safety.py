@@ -139,3 +139,20 @@ def test_lock_closes_an_open_dialog_too(main_window, qtbot):
     main_window.controller.lock()
     assert QApplication.activeModalWidget() is None
     assert isinstance(main_window.controller.window, UnlockWindow)
+
+
+def test_locking_during_a_save_keeps_the_record(main_window, qtbot):
+    window = main_window.open_form("ui_test")
+    for field, value in (("consent_interview", "yes"), ("age", "30"), ("given_name", "Aye")):
+        window.widget(field).set_value(value)
+        window.widget(field).emit_edited()
+    controller = main_window.controller
+    store = controller.store
+    window.finish()  # the save runs in the thread pool…
+    controller.lock()  # …and the lock waits for it before the key goes
+    wait_ops(qtbot)
+    session = store.unlock(ADMIN, ADMIN_PASS)
+    try:
+        assert session.cases.count() == 1
+    finally:
+        session.lock()

@@ -178,6 +178,9 @@ class AppController(QObject):
             clipboard.clear()
         session, self.session = self.session, None
         self.show_unlock()
+        from tipintake.ui import operations
+
+        operations.wait_all(15000)  # a save under way finishes before the key goes
         session.lock()
         self.locked.emit()
 

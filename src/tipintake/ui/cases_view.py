@@ -161,6 +161,7 @@ class CasesPage(Retranslatable, QWidget):
             self.search_ids = None
             self.apply_filters()
             return
+        self.count.setText(_("Searching…"))
         operations.run(self.session.cases.search, query,
                        on_done=lambda ids, q=query: self._found(q, ids),
                        on_error=self.main.show_error)

@@ -66,8 +66,14 @@ def run(fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | Non
 
     def finish(callback: Callable[[Any], None] | None, value: Any) -> None:
         _running.discard(op)
-        if callback is not None:
+        if callback is None:
+            return
+        try:
             callback(value)
+        except RuntimeError as exc:
+            # The view that asked was destroyed meanwhile (the app was locked): nobody to tell.
+            if "already deleted" not in str(exc):
+                raise
 
     op.signals.done.connect(lambda result: finish(on_done, result))
     op.signals.failed.connect(lambda exc: finish(on_error, exc))
