@@ -103,6 +103,7 @@ def main() -> int:
     from PySide6.QtTest import QTest
 
     from tipintake.store.session import Store
+    from tipintake.ui import warmup
     from tipintake.ui.app import AppController, make_app
     from tipintake.ui.qt import (
         QApplication,
@@ -113,8 +114,6 @@ def main() -> int:
         QVBoxLayout,
         QWidget,
     )
-
-    from tipintake.ui import warmup
 
     app = make_app()
     ctl = AppController(app, store_dir)
