@@ -156,3 +156,19 @@ def test_locking_during_a_save_keeps_the_record(main_window, qtbot):
         assert session.cases.count() == 1
     finally:
         session.lock()
+
+
+def test_nothing_typed_reaches_the_disk_in_plaintext(main_window, data_dir, qtbot, tmp_path):
+    marker = "Zyxwvutsrqp"  # a name no file could contain by chance
+    window = main_window.open_form("ui_test")
+    window.widget("consent_interview").set_value("yes")
+    window.widget("consent_interview").emit_edited()
+    window.widget("given_name").editor.setText(marker)
+    window.widget("given_name").emit_edited()
+    assert window.save_draft(force=True)
+    main_window.controller.lock()
+    found = [p for p in tmp_path.rglob("*") if p.is_file() and marker.encode() in p.read_bytes()]
+    assert found == []
+    names = sorted(p.name for p in data_dir.iterdir())
+    assert all(n.startswith(("tipintake.db", "keyslots", "lockout", "interface-language", "backup"))
+               for n in names), names
