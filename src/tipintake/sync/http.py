@@ -78,7 +78,8 @@ class PushResult:
     partner: str
     acknowledged: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
-    records: int = 0
+    records: int = 0  # payload lines in the acknowledged batches
+    rejected: int = 0  # lines the hub's receipts say it did not store (reasons in the receipts)
 
     @property
     def ok(self) -> bool:
@@ -199,6 +200,7 @@ def push(
             outbox.note_attempt(entry.batch_id, None)
             result.acknowledged.append(receipt.batch_id)
             result.records += entry.record_count
+            result.rejected += receipt.rejected_count
     report(progress, Progress("done", link.name, len(entries), len(entries)))
     return result
 

@@ -200,6 +200,11 @@ def describe_push(result: http.PushResult) -> str:
             reason=next(iter(result.failed.values())))
     if not result.acknowledged:
         return _("Nothing is waiting to be sent to {partner}.").format(partner=result.partner)
+    if result.rejected:
+        return _("Sent {sent} batches ({records} records) to {partner}; the hub confirmed them but refused "
+                 "{rejected} records that do not fit its vocabulary: check the agreement.").format(
+            sent=len(result.acknowledged), records=result.records, partner=result.partner,
+            rejected=result.rejected)
     return _("Sent {sent} batches ({records} records) to {partner}; the hub confirmed each one.").format(
         sent=len(result.acknowledged), records=result.records, partner=result.partner)
 
