@@ -8,38 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from tipintake.forms import load_form_text
 from tipintake.reports import clear_cache
-from tipintake.reports.plan import register_form
 from tipintake.store.session import Store
 
 ADMIN, ADMIN_PASS = "admin", "correct horse battery staple"
 VIEWER, VIEWER_PASS = "viewer", "viewer passphrase long"
 FORM, VERSION = "tip_intake", "1.0.0"
 
-FOLLOW_UP = """
-id: follow_up
-version: "0.1.0"
-title: Follow-up
-fields:
-  - name: services_given
-    type: select_multiple support_type
-    label: Services provided
-    sensitivity: sensitive
-    standard: {htcds: spl_Type}
-  - name: referral_reason
-    type: select_one referral_reason
-    label: Reason for the referral
-    sensitivity: sensitive
-    standard: {htcds: cas_ReasonForOutgoingReferral}
-choices:
-  support_type:
-    - {value: Livelihood, label: Livelihood}
-    - {value: SocialCare, label: Social care}
-  referral_reason:
-    - {value: AdditionalServicesRequired, label: Additional services required}
-    - {value: MigrationOrChangeOfLocation, label: Migration or change of location}
-"""
 
 # name → (identity, context). Only the answers the figures read are given.
 CASES: dict[str, tuple[dict, dict]] = {
@@ -82,7 +57,11 @@ CASES: dict[str, tuple[dict, dict]] = {
 # Case A's first revision said more about control; the second (latest) is what counts.
 A_FIRST_MEANS = ["DebtBondage", "WithholdsDocuments"]
 A_LATEST_MEANS = ["DebtBondage"]
-F_FOLLOW_UP = {"services_given": ["Livelihood", "SocialCare"], "referral_reason": "MigrationOrChangeOfLocation"}
+# The shipped follow_up form: services as a list, referrals one per repeat entry.
+F_FOLLOW_UP = {"followup_date": "2024-04-01", "services_provided": ["Livelihood", "SocialCare"],
+               "referred_out": "yes",
+               "referrals_out": [{"referral_consent_confirmed": "yes", "referred_organisation": "Partner NGO",
+                                  "referral_reason": "MigrationOrChangeOfLocation"}]}
 
 
 @pytest.fixture(autouse=True)
@@ -101,7 +80,6 @@ def store(tmp_path_factory):
 @pytest.fixture(scope="module")
 def session(store):
     """Admin session on a store holding cases A–G; ``session.ids`` maps letters to case ids."""
-    register_form(load_form_text(FOLLOW_UP, "follow_up.yaml"))
     s, _recovery = store.init("Test shelter", ADMIN, ADMIN_PASS)
     s.users.add(VIEWER, VIEWER_PASS, "viewer")
     ids: dict[str, str] = {}
@@ -111,7 +89,7 @@ def session(store):
                                        identity=identity, context=first)
     s.cases.save(form_id=FORM, form_version=VERSION, kind=FORM, identity=CASES["A"][0],
                  context=dict(CASES["A"][1], means_of_control=A_LATEST_MEANS), case_id=ids["A"])
-    s.cases.save(form_id="follow_up", form_version="0.1.0", kind="follow_up", identity={},
+    s.cases.save(form_id="follow_up", form_version="1.0.0", kind="follow_up", identity={},
                  context=F_FOLLOW_UP, case_id=ids["F"])
     s.ids = ids  # type: ignore[attr-defined]
     yield s

@@ -79,7 +79,7 @@ def test_completeness_per_question(session):
     assert rows["tip_intake:birth_date"] == (7, 5, 1, 0, 1, 0)
     assert rows["tip_intake:exploitation_types"] == (7, 6, 0, 1, 0, 0)
     assert rows["tip_intake:means_of_control"] == (7, 6, 1, 0, 0, 0)
-    assert rows["follow_up:services_given"] == (1, 1, 0, 0, 0, 0)  # asked of the one follow-up
+    assert rows["follow_up:services_provided"] == (1, 1, 0, 0, 0, 0)  # asked of the one follow-up
     assert "tip_intake:given_name" not in rows  # identity is never read for completeness
     assert quality(session, ReportFilter(form_id="follow_up")).cases == 1
 

@@ -26,16 +26,14 @@ class Dimension:
     # Services and referrals are recorded on follow-up forms too: take every form's answer.
     all_forms: bool = False
 
+    def matches(self, f: FormField) -> bool:
+        """Whether field ``f`` carries this dimension."""
+        return bool((self.role and f.role == self.role) or (self.ctdc and f.standard.ctdc == self.ctdc)
+                    or (self.htcds and f.standard.htcds == self.htcds))
+
     def find(self, spec: FormSpec) -> FormField | None:
-        """The field of ``spec`` carrying this dimension, or None."""
-        for f in spec.fields():
-            if self.role and f.role == self.role:
-                return f
-            if self.ctdc and f.standard.ctdc == self.ctdc:
-                return f
-            if self.htcds and f.standard.htcds == self.htcds:
-                return f
-        return None
+        """The first field of ``spec`` carrying this dimension, or None."""
+        return next((f for f in spec.fields() if f.type is not FieldType.REPEAT and self.matches(f)), None)
 
 
 DIMENSIONS: tuple[Dimension, ...] = (
@@ -61,7 +59,10 @@ class FormPlan:
     """The fields of one form that reports read, resolved once."""
 
     spec: FormSpec
-    dims: dict[str, str] = field(default_factory=dict)  # dimension key → field name
+    dims: dict[str, str] = field(default_factory=dict)  # dimension key → first field's name
+    # dimension key → every (field, enclosing repeat or None) carrying it: a follow-up may
+    # record services both as a list and per support plan, referrals one per repeat entry.
+    sources: dict[str, tuple[tuple[str, str | None], ...]] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)  # role → field name
     quality_fields: tuple[str, ...] = ()  # context fields counted on the quality page
     multi: frozenset[str] = frozenset()  # field names whose answer is a list
@@ -71,10 +72,16 @@ def make_plan(spec: FormSpec) -> FormPlan:
     """Resolve dimensions, roles and countable fields for ``spec``."""
     identity = spec.identity_fields()
     dims = {d.key: f.name for d in DIMENSIONS if (f := d.find(spec)) is not None}
+    sources: dict[str, tuple[tuple[str, str | None], ...]] = {}
+    for d in DIMENSIONS:
+        found = tuple((f.name, rep.name if (rep := spec.repeat_of(f.name)) else None)
+                      for f in spec.fields() if f.type is not FieldType.REPEAT and d.matches(f))
+        if found:
+            sources[d.key] = found if d.all_forms else found[:1]
     quality = tuple(f.name for f in spec.fields()
                     if f.type in _ASKED and f.name not in identity and spec.repeat_of(f.name) is None)
     multi = frozenset(f.name for f in spec.fields() if f.type is FieldType.SELECT_MULTIPLE)
-    return FormPlan(spec, dims, spec.roles(), quality, multi)
+    return FormPlan(spec, dims, sources, spec.roles(), quality, multi)
 
 
 _registered: dict[str, FormPlan] = {}

@@ -124,6 +124,21 @@ def _merge(found: list[tuple[str, ...]]) -> tuple[str, ...]:
     return found[0] if found else ()
 
 
+def _values(ctx: dict[str, Any], sources: tuple[tuple[str, str | None], ...]) -> list[Any]:
+    """The answers of the given fields, one per repeat entry for fields inside a repeat."""
+    out = []
+    for name, repeat in sources:
+        if repeat is None:
+            out.append(ctx.get(name))
+            continue
+        entries = ctx.get(repeat)
+        if isinstance(entries, list) and entries:
+            out.extend(e.get(name) for e in entries if isinstance(e, dict))
+        else:
+            out.append(None)
+    return out
+
+
 def _int(value: Any) -> int | None:
     if isinstance(value, bool) or _status(value) is not None:
         return None
@@ -183,10 +198,11 @@ def summarise(case_id: str, reference: str, form_id: str, created: str,
         issues = _issues(main_plan, main, age, today)
     gaps: list[str] = []
     plans = {fid: plan_for(fid) for fid in latest}
+    ordered = sorted(latest.items(), key=lambda item: item[0] != form_id)  # the case's own form first
     for d in DIMENSIONS:
-        sources = latest.items() if d.all_forms else ((form_id, main),)
-        found = [_codes(ctx.get(name)) for fid, ctx in sources
-                 if (plan := plans.get(fid)) is not None and (name := plan.dims.get(d.key))]
+        forms = ordered if d.all_forms else ((form_id, main),)
+        found = [_codes(value) for fid, ctx in forms if (plan := plans.get(fid)) is not None
+                 for value in _values(ctx, plan.sources.get(d.key, ()))]
         facts.extend(fact_key(d.key, c) for c in _merge(found))
     for fid, ctx in latest.items():
         plan = plans[fid]
