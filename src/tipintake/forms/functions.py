@@ -12,7 +12,7 @@ import functools
 import math
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from tipintake.forms import values as v
@@ -40,7 +40,12 @@ def _today(ctx: Any, args: tuple[Any, ...]) -> date:
 
 
 def _now(ctx: Any, args: tuple[Any, ...]) -> datetime:
-    return ctx.now or datetime.now(UTC).replace(tzinfo=None)
+    # A caller that pins today (tests, synthetic data) pins the clock too: midnight of that day.
+    if ctx.now is not None:
+        return ctx.now
+    if ctx.today is not None:
+        return datetime.combine(ctx.today, time())
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _if(ctx: Any, args: tuple[Any, ...]) -> Any:
