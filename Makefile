@@ -44,3 +44,19 @@ catalogs-compile: $(STAMP)
 screenshots: $(STAMP) catalogs-compile
 	$(BIN)/python scripts/screenshots.py
 	$(BIN)/python scripts/screenshots.py --xvfb
+
+# Desktop bundle (packaging/README.md): one folder, dist/tipintake/, for a laptop without Python.
+# `make smoke` tests the built bundle; it is not part of `make test` (a build takes minutes).
+PKG_STAMP := $(VENV)/.packaging-installed
+
+$(PKG_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[gui,packaging]'
+	touch $(PKG_STAMP)
+
+bundle: $(PKG_STAMP) catalogs-compile
+	sh packaging/prereqs.sh
+	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build packaging/tipintake.spec
+
+smoke: $(PKG_STAMP)
+	sh packaging/prereqs.sh
+	$(BIN)/python packaging/smoke.py
