@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import random
+import ssl
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -109,6 +110,18 @@ def check_url(url: str | None) -> str:
     ))
 
 
+def _raise_if_tls_failure(exc: BaseException) -> None:
+    """A certificate that fails verification is not a network hiccup: never retry, say why."""
+    seen = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            raise InsecureConnection(_(
+                "The hub's certificate could not be verified, so nothing was sent: check the hub "
+                "address, or pin the hub's certificate in the agreement."
+            )) from None
+        seen = seen.__cause__ or seen.__context__
+
+
 def _unreachable(partner: str) -> str:
     return _("Could not reach {partner}'s hub: check the internet connection and try again later.").format(partner=partner)
 
@@ -134,7 +147,9 @@ def hub_info(client: httpx.Client, base: str, partner: str, policy: RetryPolicy 
                 info = response.json()
                 return info if isinstance(info, dict) else {}
             retry_after = _retry_after(response)
-        except (httpx.HTTPError, ValueError):
+        except httpx.HTTPError as exc:
+            _raise_if_tls_failure(exc)
+        except ValueError:
             pass
         if attempt < policy.attempts and (retry_after or 0) <= policy.cap:
             policy.sleep(policy.delay(attempt, retry_after))
@@ -180,7 +195,7 @@ def push(
     with client_for(link, base, policy.connect_timeout, policy.read_timeout) as client:
         try:
             hub_key = ensure_hub_key(session, link, client, base, policy) if entries else ""
-        except HubUnreachable as exc:
+        except (HubUnreachable, InsecureConnection, NoHubKey) as exc:
             outbox.note_attempt(entries[0].batch_id, str(exc))  # shown as the partner's last error
             raise
         for index, entry in enumerate(entries):
@@ -188,7 +203,7 @@ def push(
                 outbox.check_files(entry)
                 receipt_bytes = _deliver(client, base, outbox, entry, policy, progress, index, len(entries))
                 receipt = outbox.acknowledge(link.name, receipt_bytes, hub_key)
-            except HubUnreachable as exc:
+            except (HubUnreachable, InsecureConnection) as exc:
                 outbox.note_attempt(entry.batch_id, str(exc))
                 result.failed[entry.batch_id] = str(exc)
                 session.audit("batch_push_failed", "batch", entry.batch_id, {"partner": link.name})
@@ -242,7 +257,8 @@ def _ask_if_stored(client: httpx.Client, base: str, manifest_header: str) -> byt
     try:
         response = client.post(base + "/v1/batches", content=b"", headers=_headers(manifest_header, 0))
     except httpx.HTTPError as exc:
-        raise _Retryable(str(_("The connection to the hub was lost."))) from exc
+        _raise_if_tls_failure(exc)
+        raise _Retryable(_("The connection to the hub was lost.")) from exc
     if response.status_code == 200:
         return response.content
     if response.status_code == 429 or response.status_code >= 500:
@@ -269,6 +285,7 @@ def _upload(
     try:
         response = client.post(base + "/v1/batches", content=body(), headers=_headers(manifest_header, size))
     except httpx.HTTPError as exc:
+        _raise_if_tls_failure(exc)
         if sent_all:  # the whole batch left; only the answer was lost
             outbox.mark_delivered(entry.batch_id)
         raise _Retryable(_("The connection to the hub was lost.")) from exc
