@@ -100,6 +100,8 @@ def _plan(spec: FormSpec) -> _Plan:
             plan.labour.append(f.name)
         else:
             plan.single.setdefault(ctdc, f.name)
+    if len(_plans) > 64:
+        _plans.clear()
     _plans[id(spec)] = (spec, plan)
     return plan
 

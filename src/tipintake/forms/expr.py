@@ -126,7 +126,7 @@ class Expr:
         """The expression's value for ``ctx``; odd input gives NaN or '' (as in ODK), never an exception."""
         try:
             return self.root.ev(ctx)
-        except (ValueError, TypeError, ArithmeticError, RecursionError, IndexError, KeyError):
+        except (ValueError, TypeError, ArithmeticError, RecursionError, IndexError, KeyError, AttributeError):
             return v.NAN
 
     def truth(self, ctx: Context) -> bool:

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from tipintake.forms import values as v
-from tipintake.forms.expr import Context
+from tipintake.forms.expr import Context, Expr
 from tipintake.forms.program import Compiled, is_blank, normalise_result, program
 from tipintake.forms.spec import MISSING_CODES, FieldType, FormField, FormSpec, Sensitivity
 from tipintake.forms.validate import validate
@@ -106,7 +106,7 @@ class _Plan:
 _plans: dict[int, tuple[FormSpec, _Plan]] = {}
 
 
-def _value(f: FormField, rng: random.Random, t: _Timeline, ctx: Context) -> Any:
+def _value(f: FormField, rng: random.Random, t: _Timeline, ctx: Context, choice_filter: Expr | None = None) -> Any:
     """One plausible answer for ``f`` (may still break a generic constraint; the caller retries)."""
     role = f.role
     if f.allow_missing and rng.random() < 0.03:
@@ -130,7 +130,7 @@ def _value(f: FormField, rng: random.Random, t: _Timeline, ctx: Context) -> Any:
     if role in _FREE_ROLES or f.sensitivity in (Sensitivity.DIRECT_IDENTIFIER, Sensitivity.FREE_TEXT):
         return _free_text(f, rng, t)
     if f.is_select:
-        return _select(f, rng, ctx)
+        return _select(f, rng, ctx, choice_filter)
     if f.type is FieldType.INTEGER:
         return t.age if f.name.endswith("age") else rng.randrange(0, 10)
     if f.type is FieldType.DECIMAL:
@@ -166,19 +166,17 @@ def _free_text(f: FormField, rng: random.Random, t: _Timeline) -> str | None:
     return rng.choice(_STORIES)
 
 
-def _select(f: FormField, rng: random.Random, ctx: Context) -> Any:
+def _select(f: FormField, rng: random.Random, ctx: Context, choice_filter: Expr | None) -> Any:
     choices = [c.value for c in f.choices or ()]
     real = [c for c in choices if c not in MISSING_CODES and c not in ("Unknown", "NonSpecifiedUnknown")]
-    if f.choice_filter:
-        c = program_of(f).get(f.name)
-        if c is not None and c.choice_filter is not None:
-            allowed = []
-            for choice in f.choices or ():
-                ctx.choice = {"name": choice.value, **choice.attributes}
-                if c.choice_filter.truth(ctx):
-                    allowed.append(choice.value)
-            ctx.choice = None
-            real = [x for x in allowed if x not in MISSING_CODES] or allowed
+    if choice_filter is not None:
+        allowed = []
+        for choice in f.choices or ():
+            ctx.choice = {"name": choice.value, **choice.attributes}
+            if choice_filter.truth(ctx):
+                allowed.append(choice.value)
+        ctx.choice = None
+        real = [x for x in allowed if x not in MISSING_CODES] or allowed
     if not real:
         real = choices
     if not real:
@@ -192,19 +190,9 @@ def _select(f: FormField, rng: random.Random, ctx: Context) -> Any:
     return rng.choice(real)
 
 
-_current: dict[str, Compiled] = {}
-
-
-def program_of(f: FormField) -> dict[str, Compiled]:
-    """The compiled fields of the form being generated (set by _generate)."""
-    return _current
-
-
 def _generate(spec: FormSpec, rng: random.Random) -> dict[str, Any]:
     """One case by walking the form: relevance evaluated, constraints retried, then validated."""
     prog = program(spec)
-    _current.clear()
-    _current.update(prog.by_name)
     t = _timeline(rng)
     values: dict[str, Any] = {}
     ctx = Context(values, today=TODAY)
@@ -245,7 +233,7 @@ def _fill(c: Compiled, values: dict[str, Any], ctx: Context, rng: random.Random,
         return
     anchors = _date_anchors(c, values) if f.type is FieldType.DATE and c.constraint is not None else []
     for attempt in range(12):
-        value = _value(f, rng, t, ctx)
+        value = _value(f, rng, t, ctx, c.choice_filter)
         if anchors and attempt and value not in MISSING_CODES:
             # A date ruled by other dates: try close to one of them, before or after.
             anchor = anchors[attempt % len(anchors)]
@@ -288,6 +276,8 @@ def _plan(spec: FormSpec) -> _Plan:
     plan.given = next((f.name for f in free if f.role == "given_name"), None)
     seed_rng = random.Random(f"{spec.id}:{spec.version}")
     plan.pool = [_generate(spec, seed_rng) for _ in range(POOL_SIZE)]
+    if len(_plans) > 16:  # pools are large; forms are few, but tests build many
+        _plans.clear()
     _plans[id(spec)] = (spec, plan)
     return plan
 
