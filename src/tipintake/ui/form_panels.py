@@ -21,6 +21,7 @@ from tipintake.ui.qt import (
     QPushButton,
     QShortcut,
     QStackedWidget,
+    Qt,
     QVBoxLayout,
     QWidget,
 )
@@ -58,6 +59,8 @@ class FormChrome(QWidget):
         self.page_list = QListWidget()
         self.page_list.setObjectName("pages")
         self.page_list.setMaximumWidth(230)
+        self.page_list.setWordWrap(True)  # long section titles wrap instead of scrolling
+        self.page_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.page_list.itemActivated.connect(lambda item: window.go_to(self.page_list.row(item)))
         self.page_list.itemClicked.connect(lambda item: window.go_to(self.page_list.row(item)))
         self.stack = QStackedWidget()

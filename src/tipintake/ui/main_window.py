@@ -29,7 +29,7 @@ from tipintake.ui.qt import (
     QToolBar,
     QWidget,
 )
-from tipintake.ui.translator import LANGUAGE_NAMES, Retranslatable
+from tipintake.ui.translator import LANGUAGE_NAMES, Retranslatable, plain
 
 if TYPE_CHECKING:
     from tipintake.ui.app import AppController
@@ -151,7 +151,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.language_menu.setTitle(_("&Language"))
         for i, page in enumerate(self.registered):
             title = page.title()
-            self.nav.item(i).setText(title.replace("&", ""))
+            self.nav.item(i).setText(plain(title))
             self.go_actions[i].setText(title)
         if self.idle_menu is not None:
             self.idle_menu.setTitle(_("&Lock when idle"))

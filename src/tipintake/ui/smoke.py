@@ -249,6 +249,11 @@ class SmokeRun:
             self.problem(f"{lang}: the form {FORM_ID} did not open")
             return
         form.show()
+        # Every page, not only the first: pages may be built on first visit.
+        build_page = getattr(form, "ensure_page", None)
+        if build_page is not None:
+            for index in range(len(form.pages)):
+                build_page(index)
         self.app.processEvents()
         form.grab()  # paint once, as the screen would
         report = check_window(form, lang)

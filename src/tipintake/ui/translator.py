@@ -11,6 +11,7 @@ send a ``LanguageChange`` event to every widget; widgets that derive from
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from tipintake.i18n import LANGUAGES, _, current_language, set_language
@@ -79,6 +80,14 @@ def _qt_texts(language: str) -> dict[str, str]:
         # TRANSLATORS: a message box button that hides the extra text (Qt's own text).
         "Hide Details...": _("Hide Details..."),
     }
+
+
+_MNEMONIC = re.compile(r"\s*\(&[^)]\)|&(?=[^&])")
+
+
+def plain(text: str) -> str:
+    """A menu text without its shortcut marks, for lists: "กรณี(&C)" → "กรณี", "&Cases" → "Cases"."""
+    return _MNEMONIC.sub("", text).replace("&&", "&")
 
 
 class GettextTranslator(QTranslator):

@@ -151,6 +151,8 @@ class UsersPage(Retranslatable, QWidget):
             cells = (user.username, role_label(user.role), LANGUAGE_NAMES.get(user.language, user.language), state)
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
+        if self.users and self.table.currentRow() < 0:
+            self.table.setCurrentCell(0, 0)
         self._update_buttons()
 
     def selected(self) -> UserInfo | None:
