@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tipintake.i18n.normalize import fold_for_search
 from tipintake.i18n.zawgyi import (
@@ -102,3 +104,30 @@ def test_shan_and_mon_are_not_mistaken_for_zawgyi(text):
 def test_text_without_burmese_scores_zero(text):
     assert zawgyi_probability(text) == 0.0
     assert classify(text) == ("unicode", 0.0)
+
+
+# Real Unicode Burmese words (names, places and intake vocabulary) for random sentences.
+BURMESE_WORDS = [
+    "မောင်မောင်", "အောင်ကျော်", "သီတာ", "နန်းဝါ", "ခင်မြင့်", "ရန်ကုန်", "မန္တလေး", "မြဝတီ",
+    "ထိုင်း", "မလေးရှား", "အလုပ်ရှင်", "ပတ်စပို့", "လုပ်ခ", "ငါးဖမ်းလှေ", "စက်ရုံ", "အိမ်အကူ",
+    "ကြွေးမြီ", "ခြိမ်းခြောက်", "ထွက်ပြေး", "ရဲစခန်း", "ဆေးရုံ", "သဘောတူညီချက်", "လွှဲပြောင်း",
+    "ကျွန်မ", "ကျွန်တော်", "သူ", "ကို", "မှာ", "သည်", "ခဲ့", "ပါ", "၂၀၂၄", "နှစ်", "လ", "ရက်",
+]
+
+
+@given(st.lists(st.sampled_from(BURMESE_WORDS), min_size=1, max_size=12), st.sampled_from(["", " ", "\u200b"]))
+def test_random_unicode_burmese_text_is_stored_unchanged(words, sep):
+    text = sep.join(words)
+    assert normalize_burmese(text).text == text
+    assert fold_for_search(text) == fold_for_search(text.replace("\u200b", ""))
+
+
+@given(
+    st.lists(st.sampled_from(BURMESE_WORDS), min_size=1, max_size=12, unique=True),
+    st.sampled_from(["", " ", "\u200b"]),
+)
+def test_random_unicode_burmese_sentences_are_never_taken_for_zawgyi(words, sep):
+    # Unique words: a word repeated many times ("သူသူသူသူ") can score above 0.95, but
+    # its code points mean the same in both encodings and conversion leaves it as is.
+    text = sep.join(words)
+    assert classify(text)[0] != "zawgyi", text

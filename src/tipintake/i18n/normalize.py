@@ -114,10 +114,11 @@ def fold_for_search(text: str) -> str:
     if text.isascii():
         # Most answers are Latin (Indonesian, Malay, English, numbers): no script rules.
         return text.lower()
+    text = strip_invisible(text)
     if _MYANMAR.search(text):
-        # Zawgyi detection must see the text as typed, before NFC reorders marks.
+        # Zawgyi detection must see the marks in their typed order, before NFC moves them.
         text = _fold_myanmar(text)
-    text = unicodedata.normalize("NFC", strip_invisible(text)).casefold()
+    text = unicodedata.normalize("NFC", text).casefold()
     if not unicodedata.is_normalized("NFC", text):
         # Case folding can decompose (U+01F0 ǰ -> j + caron); the index wants one form.
         text = unicodedata.normalize("NFC", text)
