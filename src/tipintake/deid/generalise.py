@@ -172,7 +172,7 @@ class Profile:
     dropped: dict[str, str] = field(default_factory=dict)  # field → why it never leaves
     derived: frozenset[str] = frozenset()
     derived_memo: dict[tuple[Any, ...], Summary] = field(default_factory=dict)
-    vocabulary: set[str] = field(default_factory=set)  # every word of every summary so far
+    vocabulary: set[bytes] = field(default_factory=set)  # every word of every summary so far
     roles_in_identity: bool = True  # a role answer (birth date, consent) is kept with the identity
 
 
@@ -418,15 +418,15 @@ def deidentify_summarised(profile: Profile, answers: dict[str, Any], shift_days:
                 coarse.update(frag[1])
     if profile.derived:
         derived = _derive(profile, answers, shift_days, age or ages(answers, profile.roles))
-        key = tuple(derived.values())
+        key = tuple(derived.values())  # bands, flags and a year: few distinct combinations
         summary = profile.derived_memo.get(key)
         if summary is None:
             summary = summarise(derived)
             profile.vocabulary.update(summary.words)
             if len(profile.derived_memo) < MEMO_LIMIT:
                 profile.derived_memo[key] = summary
-        out.update(derived)
-        summaries.append(summary)
+        update(derived)
+        append(summary)
     return out, coarse, summaries
 
 

@@ -35,7 +35,17 @@ MIN_TEXT = 3
 MIN_DIGITS = 6
 _NON_DIGIT = re.compile(r"[^0-9\x1f]")
 _ASCII_WORDS = re.compile(r"[0-9a-z]+")
-_LETTER_WORDS = re.compile(r"[0-9]*[a-z][0-9a-z]*")  # words with a letter
+# Bytes outside [0-9a-z] become spaces: splitting then yields the maximal ASCII runs of
+# letters and digits (non-ASCII characters separate words), at C speed.
+_WORD_BYTES = bytes.maketrans(bytes(range(256)),
+                              bytes(i if 48 <= i <= 57 or 97 <= i <= 122 else 32 for i in range(256)))
+
+
+def ascii_words(folded: str) -> list[bytes]:
+    """The maximal runs of ASCII letters and digits in (case-folded) text."""
+    return folded.encode("utf-8", "surrogatepass").translate(_WORD_BYTES).split()
+
+
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060\ufeff\u17b4\u17b5]")
 _WORDS = re.compile(r"[\s,;:/()\[\]{}\"'.\-_]+")
 
@@ -173,7 +183,7 @@ def _word_hit(hay: str, needle: str) -> bool:
 class Summary:
     """What the scan needs to know about some outgoing values, computed once per distinct part."""
 
-    words: frozenset[str]  # their ASCII words (digits excluded)
+    words: frozenset[bytes]  # their ASCII words (digit-only words excluded)
     risky: bool  # non-ASCII text, a long digit run or an identifier pattern: scan in full
 
 
@@ -186,7 +196,7 @@ def summarise(values: dict[str, Any]) -> Summary:
 
 
 def identity_words(identity: dict[str, Any], fields: dict[str, str],
-                   originals: dict[str, Any] | None = None) -> set[str]:
+                   originals: dict[str, Any] | None = None) -> set[bytes]:
     """The ASCII words a text needle of this identity can consist of."""
     strings = []
     for name in fields:
@@ -201,7 +211,7 @@ def identity_words(identity: dict[str, Any], fields: dict[str, str],
     blob = blob.lower() if blob.isascii() else _INVISIBLE.sub("", blob).casefold()
     # Every word, short ones too: a needle is a name word or a whole value ("Li Bo"), and a
     # needle found at word boundaries consists of words of the values searched.
-    return set(_LETTER_WORDS.findall(blob))
+    return set(ascii_words(blob))
 
 
 class Scanner:
@@ -216,9 +226,9 @@ class Scanner:
 
     def __init__(self) -> None:
         # raw → (folded, words, digits, clean of identifier patterns)
-        self._parts: dict[str, tuple[str, frozenset[str], str, bool]] = {}
+        self._parts: dict[str, tuple[str, frozenset[bytes], str, bool]] = {}
 
-    def _part(self, value: str) -> tuple[str, frozenset[str], str, bool]:
+    def _part(self, value: str) -> tuple[str, frozenset[bytes], str, bool]:
         info = self._parts.get(value)
         if info is None:
             if value.isascii():
@@ -227,15 +237,16 @@ class Scanner:
                 # Both readings of Burmese (as typed, and as if typed in Zawgyi): a short or
                 # mixed answer may score below the detector's threshold.
                 folded = SEP.join(dict.fromkeys(fold_for_search(v) for v in _variants(value)))
-            words = frozenset(_LETTER_WORDS.findall(folded)) if folded.isascii() else frozenset()
+            words = frozenset(w for w in ascii_words(folded) if not w.isdigit()) \
+                if folded.isascii() else frozenset()
             info = (folded, words, _NON_DIGIT.sub("", folded), pattern_kind(folded) is None)
             if len(self._parts) < 50_000:
                 self._parts[value] = info
         return info
 
-    def _hay(self, values: dict[str, Any]) -> tuple[list[str], list[tuple[str, frozenset[str], str, bool]]]:
+    def _hay(self, values: dict[str, Any]) -> tuple[list[str], list[tuple[str, frozenset[bytes], str, bool]]]:
         keys: list[str] = []
-        parts: list[tuple[str, frozenset[str], str, bool]] = []
+        parts: list[tuple[str, frozenset[bytes], str, bool]] = []
         part = self._part
         for key, value in values.items():
             cls = value.__class__
@@ -255,7 +266,7 @@ class Scanner:
 
     def scan(self, values: dict[str, Any], identity: dict[str, Any], fields: dict[str, str],
              originals: dict[str, Any] | None = None,
-             words: set[str] | None = None) -> tuple[str, str] | None:
+             words: set[bytes] | None = None) -> tuple[str, str] | None:
         """The first leak in ``values`` as (field, reason), or None when they are clean.
 
         ``words`` are the case's :func:`identity_words` when the caller has them already.
@@ -279,8 +290,8 @@ class Scanner:
     def scan_summarised(self, summaries: list[Summary], values: dict[str, Any],
                         identity: dict[str, Any], fields: dict[str, str],
                         originals: dict[str, Any] | None = None,
-                        vocabulary: set[str] | None = None,
-                        words: set[str] | None = None) -> tuple[str, str] | None:
+                        vocabulary: set[bytes] | None = None,
+                        words: set[bytes] | None = None) -> tuple[str, str] | None:
         """:meth:`scan`, skipped when the summaries show that no needle or pattern can match.
 
         ``vocabulary`` (a superset of the summaries' words) lets most cases be cleared with
@@ -297,9 +308,9 @@ class Scanner:
         return None
 
     @staticmethod
-    def _shares_words(parts: list[tuple[str, frozenset[str], str, bool]], identity: dict[str, Any],
+    def _shares_words(parts: list[tuple[str, frozenset[bytes], str, bool]], identity: dict[str, Any],
                       fields: dict[str, str], originals: dict[str, Any] | None,
-                      words: set[str] | None = None) -> bool:
+                      words: set[bytes] | None = None) -> bool:
         """Whether an identity word is a word of these (ASCII) values: needed for a text hit."""
         if words is None:
             words = identity_words(identity, fields, originals)

@@ -147,7 +147,8 @@ def assess(inputs: Iterable[CaseInput], agreement: Agreement, secret: bytes, *,
                 pending[case.case_id] = had.pseudonym
             continue
         report.eligible += 1
-        pending.pop(case.case_id, None)  # consent given again since: nothing to withdraw
+        if pending:
+            pending.pop(case.case_id, None)  # consent given again since: nothing to withdraw
         if had is not None and had.revision >= case.revision:
             report.already_shared += 1
             continue
@@ -159,7 +160,8 @@ def assess(inputs: Iterable[CaseInput], agreement: Agreement, secret: bytes, *,
         hit = scanner.scan_summarised(summaries, out, case.identity, profile.needle_fields, originals,
                                       profile.vocabulary, words)
         if hit is None and profile.scan_text_fields:
-            texts = {f: case.context[f] for f in profile.scan_text_fields if f in case.context}
+            ctx = case.context
+            texts = {f: ctx[f] for f in profile.scan_text_fields if f in ctx}
             hit = scanner.scan(texts, case.identity, profile.needle_fields, originals, words)
         if hit is not None:
             report.blocked.append(Blocked(case.reference, hit[0], hit[1]))
