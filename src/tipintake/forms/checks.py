@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tipintake.errors import FormError
 from tipintake.forms.expr import Expr, parse
-from tipintake.forms.program import CompileError, Program, compile_form, program
+from tipintake.forms.program import CompileError, Program, program
 from tipintake.forms.spec import FormField, FormSpec
 from tipintake.i18n import _
 
@@ -81,15 +81,19 @@ MULTI_ROLES = frozenset({"phone", "email", "id_number", "address", "other_names"
 def check_roles_and_choices(spec: FormSpec, path: str) -> None:
     """Singular roles appear once; a choice list has no duplicate codes unless filtered."""
     seen: dict[str, str] = {}
+    checked: object = None
     for f in spec.fields():
         if f.role and f.role not in MULTI_ROLES:
             if f.role in seen:
                 raise FormError(path, _line(f, "role"), _("the role '{role}' is already given to the field '{other}'").format(
                     role=f.role, other=seen[f.role]), field=f.name)
             seen[f.role] = f.name
-        if f.choices and not f.choice_filter:
+        if f.choices and not f.choice_filter and f.choices is not checked:
             values = [c.value for c in f.choices]
-            duplicate = next((x for i, x in enumerate(values) if x in values[:i]), None)
+            duplicate = None
+            if len(set(values)) != len(values):
+                duplicate = next(x for i, x in enumerate(values) if x in values[:i])
+            checked = f.choices  # fields sharing a named list share one tuple: check it once
             if duplicate is not None:
                 raise FormError(path, _line(f, "choices"), _("the choice '{value}' appears twice in the list").format(
                     value=duplicate), field=f.name)
@@ -100,7 +104,7 @@ def check_form(spec: FormSpec, path: str) -> None:
     check_standards(spec, path)
     check_roles_and_choices(spec, path)
     try:
-        prog = compile_form(spec)
+        prog = program(spec)  # compiled once and cached: the first keystroke reuses it
     except CompileError as exc:
         # A cycle's message is already whole; a parse error gets the expression's kind.
         message = str(exc) if exc.kind == "cycle" else invalid_message(exc.kind).format(problem=str(exc))
@@ -134,8 +138,6 @@ def check_form(spec: FormSpec, path: str) -> None:
                     unknown_name_message(kind).format(name=name),
                     field=f.name,
                 )
-    # Cache the program for this spec object so the first keystroke does not compile it.
-    program(spec)
 
 
 def _line(f: FormField, kind: str) -> int | None:

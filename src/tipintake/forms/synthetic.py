@@ -292,9 +292,28 @@ def _redrawer(f: FormField) -> Callable[[random.Random, str], Any]:
     if role in _COUNTRY_ROLES and f.choice_values() >= set(_REGION):
         options = _COUNTRY_ROLES[role]
         return lambda rng, script: options[int(rng.random() * len(options))]
+    real = tuple(c.value for c in f.choices or () if c.value not in MISSING_CODES) or ("",)
     if f.is_select and f.type is FieldType.SELECT_ONE:
-        real = tuple(c.value for c in f.choices or () if c.value not in MISSING_CODES) or ("",)
         return lambda rng, script: real[int(rng.random() * len(real))]
+    if f.type is FieldType.SELECT_MULTIPLE:
+        order = {value: i for i, value in enumerate(real)}
+
+        def several(rng: random.Random, script: str) -> list[str]:
+            count = min(len(real), (1, 1, 2, 3)[int(rng.random() * 4)])
+            return sorted(rng.sample(real, count), key=order.__getitem__)
+
+        return several
+    phones = tuple(_PHONE.values())
+    fast: dict[str | None, Callable[[random.Random, str], Any]] = {
+        "phone": lambda rng, script: phones[int(rng.random() * len(phones))] + str(10_000_000 + int(rng.random() * 89_999_999)),
+        "id_number": lambda rng, script: f"SYN{int(rng.random() * 10**8):08d}",
+        "address": lambda rng, script: f"{1 + int(rng.random() * 299)} Invented Road, Synthetic District {1 + int(rng.random() * 39)}",
+        "email": lambda rng, script: f"person{int(rng.random() * 10**6)}@example.org",
+    }
+    if role in fast:
+        return fast[role]
+    if (f.type is FieldType.TEXT and f.sensitivity is Sensitivity.FREE_TEXT and role is None) or role == "narrative":
+        return lambda rng, script: _STORIES[int(rng.random() * len(_STORIES))]
     dummy = _Timeline(TODAY, TODAY, TODAY, TODAY, TODAY, 30, 20, "latin")
 
     def draw(rng: random.Random, script: str) -> Any:
