@@ -15,7 +15,6 @@ from pydantic import ValidationError
 
 from tipintake.errors import FormError, NotFound
 from tipintake.forms.spec import (
-    LANGUAGES,
     ROLES,
     SELECT_TYPES,
     Choice,
@@ -25,7 +24,7 @@ from tipintake.forms.spec import (
     Sensitivity,
     Standard,
 )
-from tipintake.forms.yamlsrc import LDict, LList, line_of, load_yaml
+from tipintake.forms.yamlsrc import LList, line_of, load_yaml
 from tipintake.i18n import _
 from tipintake.paths import project_dir
 
@@ -377,4 +376,4 @@ class _Builder:
             raise self.fail(line_of(item), _("a select question needs 'choices'"), name)
 
 
-__all__ = ["LANGUAGES", "LDict", "build_form", "forms_dir", "list_forms", "load_form", "load_form_file", "load_form_text"]
+__all__ = ["build_form", "forms_dir", "list_forms", "load_form", "load_form_file", "load_form_text"]
