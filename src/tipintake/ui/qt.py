@@ -31,11 +31,13 @@ from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
+    QColor,
     QFont,
     QGuiApplication,
     QInputEvent,
     QInputMethodEvent,
     QKeySequence,
+    QPalette,
     QShortcut,
 )
 from PySide6.QtWidgets import (
@@ -82,13 +84,13 @@ from PySide6.QtWidgets import (
 
 __all__ = [
     "QAbstractItemView", "QAbstractTableModel", "QAction", "QActionGroup", "QApplication",
-    "QButtonGroup", "QCheckBox", "QCloseEvent", "QComboBox", "QCoreApplication", "QDate",
+    "QButtonGroup", "QCheckBox", "QCloseEvent", "QColor", "QComboBox", "QCoreApplication", "QDate",
     "QDialog", "QDialogButtonBox", "QEvent", "QFont", "QFormLayout", "QFrame",
     "QGridLayout", "QGroupBox", "QGuiApplication", "QHBoxLayout", "QHeaderView",
     "QInputEvent", "QInputMethodEvent",
     "QItemSelectionModel", "QKeySequence", "QLabel", "QLineEdit", "QListWidget",
     "QListWidgetItem", "QLocale", "QMainWindow", "QMessageBox", "QModelIndex", "QObject",
-    "QPersistentModelIndex", "QPlainTextEdit", "QProgressBar", "QPushButton",
+    "QPalette", "QPersistentModelIndex", "QPlainTextEdit", "QProgressBar", "QPushButton",
     "QRadioButton", "QRunnable", "QScrollArea", "QSettings", "QShortcut", "QSize",
     "QSizePolicy", "QSpinBox", "QSplitter", "QStackedWidget", "QStatusBar", "QTableView",
     "QTableWidget", "QTableWidgetItem", "QThreadPool", "QTimer", "QToolBar", "QTranslator",

@@ -22,6 +22,7 @@ from tipintake.ui.qt import (
     Signal,
 )
 from tipintake.ui.translator import Retranslatable
+from tipintake.ui.widgets import ERROR_COLOUR, set_text_colour
 from tipintake.ui.widgets.passphrase import PassphraseFields
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class RecoveryDialog(Retranslatable, QDialog):
         self.problem = QLabel()
         self.problem.setObjectName("problem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #a40000")
+        set_text_colour(self.problem, ERROR_COLOUR)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.try_recover)

@@ -27,6 +27,7 @@ from tipintake.ui.qt import (
     Signal,
 )
 from tipintake.ui.translator import LANGUAGE_NAMES, Retranslatable
+from tipintake.ui.widgets import ERROR_COLOUR, set_text_colour
 from tipintake.ui.widgets.passphrase import PassphraseFields
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ class AdminPage(Retranslatable, QWizardPage):
         self.problem = QLabel()
         self.problem.setObjectName("problem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #a40000")
+        set_text_colour(self.problem, ERROR_COLOUR)
         form = QFormLayout()
         form.addRow(self.user_label, self.username)
         box = QVBoxLayout(self)

@@ -28,6 +28,7 @@ from tipintake.ui.qt import (
     Signal,
 )
 from tipintake.ui.translator import LANGUAGE_NAMES, Retranslatable
+from tipintake.ui.widgets import ERROR_COLOUR, set_text_colour
 
 if TYPE_CHECKING:
     from tipintake.ui.app import AppController
@@ -69,7 +70,7 @@ class UnlockWindow(Retranslatable, QWidget):
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #a40000")
+        set_text_colour(self.message, ERROR_COLOUR)
         self.language = QComboBox()
         self.language.setObjectName("language")
         for code in LANGUAGES:

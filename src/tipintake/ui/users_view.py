@@ -31,6 +31,7 @@ from tipintake.ui.qt import (
     QWidget,
 )
 from tipintake.ui.translator import LANGUAGE_NAMES, Retranslatable
+from tipintake.ui.widgets import ERROR_COLOUR, set_text_colour
 from tipintake.ui.widgets.passphrase import PassphraseFields
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ class UserDialog(Retranslatable, QDialog):
         self.problem = QLabel()
         self.problem.setObjectName("problem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #a40000")
+        set_text_colour(self.problem, ERROR_COLOUR)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)

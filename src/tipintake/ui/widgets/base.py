@@ -14,6 +14,7 @@ from tipintake.forms.spec import MISSING_CODES, FormField, FormSpec
 from tipintake.i18n import _
 from tipintake.i18n.formtext import field_text
 from tipintake.ui.qt import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, Signal
+from tipintake.ui.widgets import ERROR_COLOUR, HINT_COLOUR, set_text_colour
 
 
 def missing_label(code: str) -> str:
@@ -49,11 +50,11 @@ class FieldWidget(QWidget):
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.setObjectName("hint")
-        self.hint.setStyleSheet("color: #555")
+        set_text_colour(self.hint, HINT_COLOUR)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setObjectName("error")
-        self.error.setStyleSheet("color: #a40000")
+        set_text_colour(self.error, ERROR_COLOUR)
         self.error.hide()
         self.missing_code: str | None = None
         self.missing_buttons: dict[str, QPushButton] = {}
