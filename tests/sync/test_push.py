@@ -77,3 +77,22 @@ def test_plain_http_is_refused_except_on_loopback():
 
 def test_reachable_is_true_for_a_live_hub(env):
     assert env.sync.reachable()
+
+
+def test_the_automatic_attempt_sends_when_the_hub_answers_and_waits_quietly_when_not(env, kit, hubcount):
+    env.planner.add(kit.records("auto", 4))
+    assert env.sync.send_if_reachable().acknowledged and hubcount(env.hub) == 4
+    env.server.stop()
+    env.planner.add(kit.records("later", 2, start=10))
+    assert env.sync.send_if_reachable() is None
+    assert env.sync.status().pending == 0  # nothing was even built while the hub was away
+    assert http.reachable(env.agreement) is False
+
+
+def test_a_usb_only_partner_is_told_so_before_anything_is_built(env, kit):
+    env.planner.agreement = env.agreement.model_copy(update={"hub": None})
+    env.sync._agreement = None
+    env.planner.add(kit.records("usb", 2))
+    with pytest.raises(InsecureConnection) as caught:
+        env.sync.send_now()
+    assert "USB" in str(caught.value) and env.sync.status().pending == 0

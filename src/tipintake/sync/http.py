@@ -45,7 +45,7 @@ from tipintake.sync.errors import (
     NoHubKey,
 )
 from tipintake.sync.outbox import Outbox, OutboxEntry
-from tipintake.sync.partner import PartnerLink, pin_hub_key, trusted_hub_key
+from tipintake.sync.partner import PartnerLink, link_from_agreement, pin_hub_key, trusted_hub_key
 from tipintake.sync.progress import Progress, ProgressCallback, report
 from tipintake.sync.tls import client_for
 
@@ -126,9 +126,14 @@ def _unreachable(partner: str) -> str:
     return _("Could not reach {partner}'s hub: check the internet connection and try again later.").format(partner=partner)
 
 
-def reachable(link: PartnerLink, timeout: float = 5.0) -> bool:
-    """Whether the hub answers ``GET /v1/hub`` now (for the app's automatic attempt); never raises."""
+def reachable(link: PartnerLink | Any, timeout: float = 5.0) -> bool:
+    """Whether the hub answers ``GET /v1/hub`` now (for the app's automatic attempt); never raises.
+
+    ``link`` is a PartnerLink or a partner agreement.
+    """
     try:
+        if not isinstance(link, PartnerLink):
+            link = link_from_agreement(link)
         base = check_url(link.hub_url)
         with client_for(link, base, connect_timeout=timeout, read_timeout=timeout) as client:
             return client.get(base + "/v1/hub").status_code == 200

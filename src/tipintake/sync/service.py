@@ -26,6 +26,7 @@ from tipintake.store.models import OutboxBatch
 from tipintake.store.roles import Permission
 from tipintake.store.session import Session
 from tipintake.sync import http, usb
+from tipintake.sync.errors import HubUnreachable
 from tipintake.sync.outbox import ACKNOWLEDGED, Outbox, OutboxEntry
 from tipintake.sync.partner import PartnerLink, link_from_agreement, require_hub_key
 from tipintake.sync.progress import ProgressCallback
@@ -145,11 +146,21 @@ class PartnerSync:
 
     def send_now(self, progress: ProgressCallback | None = None) -> http.PushResult:
         """Queue what is new, then push every unacknowledged batch to the hub."""
+        http.check_url(self.link.hub_url)  # a USB-only partner: say so before building anything
         self.queue_new(progress)
         result = http.push(self.session, self.link, outbox=self.outbox, policy=self.policy, progress=progress)
         self.session.audit("share_push", "partner", self.partner, {
             "acknowledged": len(result.acknowledged), "failed": len(result.failed)})
         return result
+
+    def send_if_reachable(self, progress: ProgressCallback | None = None) -> http.PushResult | None:
+        """The app's automatic attempt: send now if the hub answers, else None (never a network error)."""
+        if self.link.hub_url is None or not self.reachable():
+            return None
+        try:
+            return self.send_now(progress)
+        except HubUnreachable:
+            return None  # it went away again; the batch stays queued and the status says why
 
     def export_to_usb(self, folder: Path, progress: ProgressCallback | None = None) -> usb.ExportResult:
         """Queue what is new, then write every unacknowledged batch to a USB folder."""
