@@ -92,3 +92,26 @@ def test_case_view_shows_every_revision_and_who_changed_what(main_window, qtbot)
     assert not case.identity_note.isVisibleTo(case)
     shown = [case.answers.item(r, 1).text() for r in range(case.answers.rowCount())]
     assert "Nimol" in shown and "33" in shown
+
+
+def test_shipped_follow_up_form_on_a_case(main_window, qtbot):
+    from tipintake.ui import forms_catalog
+
+    if forms_catalog.spec("follow_up") is None:
+        import pytest
+
+        pytest.skip("the shipped follow-up form is not there")
+    session = main_window.session
+    add_cases(session, ["Chanthy"])
+    case_id = session.cases.list()[0].id
+    window = main_window.open_form("follow_up", case_id=case_id)
+    for page in range(len(window.pages)):
+        window.go_to(page)  # every page builds without error
+    plans = window.widget("support_plans")
+    plans.add_entry()
+    entry = plans.entries[0][1]
+    assert entry["plan_actual_end"].isHidden()
+    entry["plan_completed"].set_value("yes")
+    entry["plan_completed"].emit_edited()
+    assert not entry["plan_actual_end"].isHidden()
+    window.finished = True

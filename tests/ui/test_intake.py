@@ -125,6 +125,12 @@ def test_repeat_entries_can_be_added_and_removed(main_window, qtbot):
     assert window.state.value("places") == [{"place": "Mae Sot"}, {}]
     repeat.remove_entry(repeat.entries[1][0])
     assert window.state.value("places") == [{"place": "Mae Sot"}]
+    # Relevance inside one entry follows that entry's answers.
+    entry = repeat.entries[0][1]
+    assert entry["how_left"].isHidden()
+    entry["forced_to_stay"].set_value("yes")
+    entry["forced_to_stay"].emit_edited()
+    assert not entry["how_left"].isHidden()
 
 
 def test_every_field_type_survives_a_draft_round_trip(main_window, qtbot):

@@ -182,6 +182,8 @@ class FormWindow(Retranslatable, QWidget):
             widget.setVisible(self.state.is_relevant(name) and widget.showable())
             if widget.field.type is FieldType.CALCULATE:
                 widget.set_input_value(self.state.value(name))
+            if isinstance(widget, RepeatField):
+                widget.apply_relevance(self.state.values, self.state.today)
             if name in self.touched:
                 widget.show_error(self.state.error(name))
                 if isinstance(widget, RepeatField):

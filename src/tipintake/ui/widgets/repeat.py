@@ -109,6 +109,20 @@ class RepeatField(FieldWidget):
             if isinstance(entry, dict):
                 self.add_entry(entry)
 
+    def apply_relevance(self, outer: dict[str, Any], today: Any = None) -> None:
+        """Show in each entry only the questions that apply to that entry."""
+        from tipintake.forms.program import evaluate_scope, program
+
+        unit = program(self.spec).by_name.get(self.field.name)
+        if unit is None:
+            return
+        for _frame, widgets, _remove in self.entries:
+            raw = {name: w.value() for name, w in widgets.items() if w.value() not in (None, "", [])}
+            relevance: dict[str, bool] = {}
+            evaluate_scope(unit.children, raw, outer, today, relevance)
+            for name, widget in widgets.items():
+                widget.setVisible(relevance.get(name, True) and widget.showable())
+
     def show_entry_errors(self, errors: dict[str, str]) -> None:
         """Errors keyed ``name[i].child`` under the matching entry's question."""
         for i, (_frame, widgets, _remove) in enumerate(self.entries, start=1):
