@@ -172,3 +172,28 @@ def test_nothing_typed_reaches_the_disk_in_plaintext(main_window, data_dir, qtbo
     names = sorted(p.name for p in data_dir.iterdir())
     assert all(n.startswith(("tipintake.db", "keyslots", "lockout", "interface-language", "backup"))
                for n in names), names
+
+
+def test_any_user_changes_their_own_passphrase(main_window, qtbot):
+    from tipintake.ui.users_view import UserDialog
+
+    dialog = UserDialog(main_window, ADMIN)
+    dialog.passphrase.first.setText("my own new passphrase")
+    dialog.passphrase.second.setText("my own new passphrase")
+    dialog.exec = lambda: QDialog.DialogCode.Accepted
+    main_window.change_passphrase(dialog)
+    wait_ops(qtbot)
+    store = main_window.controller.store
+    main_window.controller.lock()
+    store.unlock(ADMIN, "my own new passphrase").lock()
+
+
+def test_rows_are_tall_enough_for_burmese(main_window, qtbot):
+    from tipintake.ui.fonts import row_height
+
+    cases = main_window.page("cases")
+    latin = cases.table.verticalHeader().defaultSectionSize()
+    main_window.controller.switch_language("my")
+    qtbot.waitUntil(lambda: cases.table.verticalHeader().defaultSectionSize() == row_height("my"), timeout=3000)
+    assert row_height("my") > latin
+    main_window.controller.switch_language("en")

@@ -121,6 +121,10 @@ class MainWindow(Retranslatable, QMainWindow):
                 idle_group.addAction(act)
                 self.idle_menu.addAction(act)
                 self.idle_actions[minutes] = act
+        self.passphrase_action = QAction(self)
+        self.passphrase_action.setObjectName("change_passphrase")
+        self.passphrase_action.triggered.connect(lambda: self.change_passphrase())
+        self.settings_menu.addAction(self.passphrase_action)
         self.extended_action = None
         if self.session.can(Permission.MANAGE_USERS):
             self.extended_action = QAction(self, checkable=True)
@@ -158,6 +162,7 @@ class MainWindow(Retranslatable, QMainWindow):
             for minutes, act in self.idle_actions.items():
                 act.setText(_("Never") if minutes == 0 else ngettext(
                     "After {minutes} minute", "After {minutes} minutes", minutes).format(minutes=minutes))
+        self.passphrase_action.setText(_("Change my &passphrase…"))
         if self.extended_action is not None:
             self.extended_action.setText(_("Ask &extended questions in new interviews"))
         for code, act in self.language_actions.items():
@@ -237,6 +242,19 @@ class MainWindow(Retranslatable, QMainWindow):
             self.show_error_text(_("The form '{form}' cannot be opened.").format(form=form_id))
             return None
         return self.adopt(FormWindow(self, spec, case_id=case_id, draft_id=draft_id))
+
+    def change_passphrase(self, dialog: QWidget | None = None) -> None:
+        """The signed-in user chooses a new passphrase (their key slot is rewritten)."""
+        from tipintake.ui.qt import QDialog
+        from tipintake.ui.users_view import UserDialog
+
+        me = self.session.user.username
+        dialog = dialog or UserDialog(self, me)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        operations.run(self.session.users.passwd, me, dialog.passphrase.passphrase(),
+                       on_done=lambda _r: self.statusBar().showMessage(_("Your passphrase was changed."), 8000),
+                       on_error=self.show_error)
 
     # -- messages --------------------------------------------------------------
     def show_error(self, exc: BaseException) -> None:

@@ -79,7 +79,7 @@ class UserDialog(Retranslatable, QDialog):
 
     def retranslate_ui(self) -> None:
         """Texts in the interface language."""
-        self.setWindowTitle(_("Add a user") if self.reset_for is None else _("Reset a passphrase"))
+        self.setWindowTitle(_("Add a user") if self.reset_for is None else _("New passphrase"))
         for label, text, buddy in zip(self.labels, (_("&User name:"), _("R&ole:"), _("&Language:")),
                                       (self.username, self.role, self.language), strict=True):
             label.setText(text)
