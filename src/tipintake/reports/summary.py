@@ -262,22 +262,41 @@ def _latest_contexts(conn: Any, case_ids: Iterable[str] | None,
     return {cid: {fid: loads(ctx) for fid, (_n, ctx) in forms.items()} for cid, forms in latest.items()}
 
 
-def _refresh(conn: Any, cached: dict[str, tuple[int, CaseSummary]],
-             progress: Progress | None) -> dict[str, tuple[int, CaseSummary]]:
-    """Bring ``cached`` up to date with the cases table: read only new or changed cases."""
-    cases = conn.execute(text("SELECT id, reference, form_id, revision_count, created_at FROM cases")).all()
+_CASES = "SELECT id, reference, form_id, revision_count, created_at FROM cases"
+
+
+def _update(conn: Any, cached: dict[str, tuple[int, CaseSummary]], cases: list[Any],
+            progress: Progress | None) -> None:
+    """Summarise the cases of ``cases`` that are new or have new revisions, into ``cached``."""
     stale = [c for c in cases if (hit := cached.get(c[0])) is None or hit[0] != c[3]]
     total = len(stale)
-    if stale:
-        # Few changes: read just those cases; many: one scan of the table is cheaper.
-        ids = None if len(stale) > 2000 else [c[0] for c in stale]
-        contexts = _latest_contexts(conn, ids, progress, total)
-        today = date.today().isoformat()
-        for i, (cid, ref, form_id, count, created) in enumerate(stale, 1):
-            created_text = created if isinstance(created, str) else created.isoformat()
-            cached[cid] = (count, summarise(cid, ref, form_id, created_text, contexts.get(cid, {}), today))
-            if progress and i % _PROGRESS_EVERY == 0:
-                progress(total + i, total * 2)
+    if not stale:
+        return
+    # Few changes: read just those cases; many: one scan of the table is cheaper.
+    ids = None if len(stale) > 2000 else [c[0] for c in stale]
+    contexts = _latest_contexts(conn, ids, progress, total)
+    today = date.today().isoformat()
+    for i, (cid, ref, form_id, count, created) in enumerate(stale, 1):
+        created_text = created if isinstance(created, str) else created.isoformat()
+        cached[cid] = (count, summarise(cid, ref, form_id, created_text, contexts.get(cid, {}), today))
+        if progress and i % _PROGRESS_EVERY == 0:
+            progress(total + i, total * 2)
+
+
+def _refresh(conn: Any, cached: dict[str, tuple[int, CaseSummary]], progress: Progress | None,
+             before: tuple[Any, ...], now: tuple[Any, ...]) -> dict[str, tuple[int, CaseSummary]]:
+    """Bring ``cached`` (valid at fingerprint ``before``) up to date with fingerprint ``now``."""
+    if before and cached:
+        # Every save sets updated_at, so the cases updated since the last refresh (an index
+        # range) are all that can have changed. The totals must then agree exactly; if
+        # not (a case removed, a clock set back), fall through to reading every case.
+        recent = conn.execute(text(f"{_CASES} WHERE updated_at >= :t"), {"t": before[2]}).all()
+        trial = dict(cached)
+        _update(conn, trial, recent, progress)
+        if len(trial) == now[0] and sum(n for n, _s in trial.values()) == (now[1] or 0):
+            return trial
+    cases = conn.execute(text(_CASES)).all()
+    _update(conn, cached, cases, progress)
     if len(cached) != len(cases):
         live = {c[0] for c in cases}
         cached = {k: v for k, v in cached.items() if k in live}
@@ -304,7 +323,7 @@ def summaries(session: Session, flt: ReportFilter | None = None,
                 if held_print == fingerprint:
                     cached = held
                 else:
-                    cached = _refresh(conn, dict(held), progress)
+                    cached = _refresh(conn, dict(held), progress, held_print, fingerprint)
                     with _lock:
                         _cache[key] = (fingerprint, cached)
     if progress:
