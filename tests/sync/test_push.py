@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -96,3 +97,20 @@ def test_a_usb_only_partner_is_told_so_before_anything_is_built(env, kit):
     with pytest.raises(InsecureConnection) as caught:
         env.sync.send_now()
     assert "USB" in str(caught.value) and env.sync.status().pending == 0
+
+
+def test_a_hub_asking_to_wait_longer_than_the_cap_ends_the_attempt_without_spinning(env, kit):
+    slept = []
+    policy = http.RetryPolicy(attempts=50, base=0.01, cap=1.0, sleep=slept.append)
+    assert policy.delay(3, retry_after=3600) == 1.0
+
+    class Busy(httpx.BaseTransport):
+        calls = 0
+
+        def handle_request(self, request):
+            Busy.calls += 1
+            return httpx.Response(429, headers={"Retry-After": "3600"}, json={"error": "busy"})
+
+    with httpx.Client(transport=Busy()) as client, pytest.raises(HubUnreachable):
+        http.hub_info(client, "http://127.0.0.1:1", "p", policy)
+    assert Busy.calls == 1 and slept == []

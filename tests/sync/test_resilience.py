@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -29,8 +30,11 @@ def _hub_cases(hub) -> dict[str, int]:
 
 
 def _all_acknowledged(env) -> bool:
+    """Every batch acknowledged, and the receipts kept in the outbox add up to what the hub holds."""
     counts = env.sync.outbox.counts(env.sync.partner)
-    return counts["pending"] == 0 and counts["delivered"] == 0
+    entries = env.sync.outbox.entries(env.sync.partner)
+    accepted = sum(json.loads(env.sync.outbox.receipt(e.batch_id))["receipt"]["accepted"] for e in entries)
+    return counts["pending"] == 0 and counts["delivered"] == 0 and accepted == len(_hub_cases(env.hub))
 
 
 def _queue_batches(env, kit, sizes: list[int], prefix: str = "c") -> list[str]:

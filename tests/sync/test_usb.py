@@ -121,3 +121,14 @@ def test_the_stock_age_tool_decrypts_a_batch_with_the_partner_identity(pinned, k
                          check=True, capture_output=True, timeout=60).stdout
     lines = gzip.decompress(out).decode("utf-8").splitlines()
     assert [json.loads(line) for line in lines] == [r.model_dump(mode="json") for r in records]
+
+
+def test_a_batch_delivered_by_stick_and_by_network_is_stored_once(pinned, kit, stick, hubcount):
+    env = pinned
+    env.planner.add(kit.records("both", 30))
+    (batch_id,) = env.sync.export_to_usb(stick).written
+    import_folder(env.hub, stick)  # the stick got there first
+    result = env.sync.send_now()  # the network push then gets the stored receipt
+    assert result.acknowledged == [batch_id] and hubcount(env.hub) == 30
+    assert env.sync.import_receipts(stick).already == [batch_id]
+    assert hubcount(env.hub, "batches") == 1 and env.sync.status().acknowledged == 1

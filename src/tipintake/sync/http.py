@@ -156,8 +156,9 @@ def hub_info(client: httpx.Client, base: str, partner: str, policy: RetryPolicy 
             _raise_if_tls_failure(exc)
         except ValueError:
             pass
-        if attempt < policy.attempts and (retry_after or 0) <= policy.cap:
-            policy.sleep(policy.delay(attempt, retry_after))
+        if attempt == policy.attempts or (retry_after or 0) > policy.cap:
+            break
+        policy.sleep(policy.delay(attempt, retry_after))
     raise HubUnreachable(_unreachable(partner))
 
 

@@ -106,11 +106,13 @@ class Outbox:
         recipients: Iterable[Any],
         *,
         progress: ProgressCallback | None = None,
+        total: int | None = None,
     ) -> OutboxEntry | None:
         """Write the items as a new batch and queue it; None when there was nothing to send.
 
         ``items`` (records, withdrawals, or pseudonyms of withdrawn cases) are read once,
-        as a stream. The caller records the share in the ledger after this returns.
+        as a stream; ``total`` (their number, if known) only feeds progress reports. The
+        caller records the share in the ledger after this returns.
         """
         key = device_key(self.session)
         folder = self.folder(partner)
@@ -118,7 +120,8 @@ class Outbox:
         for stale in folder.glob("*.tmp"):  # left by a build or copy that was cut off
             stale.unlink(missing_ok=True)
         sequence = self._next_sequence(partner)
-        total = len(items) if isinstance(items, Sized) else 0
+        if total is None:
+            total = len(items) if isinstance(items, Sized) else 0
         counted = _Counting(items, lambda done: report(
             progress, Progress("building", partner, 0, 1, done, total)))
         info = batch.write_batch(

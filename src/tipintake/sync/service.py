@@ -137,8 +137,11 @@ class PartnerSync:
         """Pack whatever is new for this partner into a batch in the outbox (None if nothing)."""
         self.session.require(Permission.SHARE)
         plan = self.planner.prepare_share(self.session, self.agreement)
-        items = _chain(getattr(plan, "records", None) or (), getattr(plan, "withdrawals", None) or ())
-        entry = self.outbox.build(self.partner, items, self.link.recipients, progress=progress)
+        records = getattr(plan, "records", None) or ()
+        withdrawals = getattr(plan, "withdrawals", None) or ()
+        total = len(records) + len(withdrawals) if isinstance(records, list) and isinstance(withdrawals, list) else None
+        entry = self.outbox.build(self.partner, _chain(records, withdrawals), self.link.recipients,
+                                  progress=progress, total=total)
         if entry is not None:
             # After the outbox row: a crash in between re-sends, it never loses.
             self.planner.record_shared(self.session, self.partner, plan, entry.batch_id)
