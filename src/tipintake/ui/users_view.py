@@ -19,7 +19,6 @@ from tipintake.ui.qt import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -65,13 +64,14 @@ class UserDialog(Retranslatable, QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.labels = [QLabel(), QLabel(), QLabel()]
-        form = QFormLayout()
-        form.addRow(self.labels[0], self.username)
+        rows = [(self.labels[0], self.username)]
         if username is None:
-            form.addRow(self.labels[1], self.role)
-            form.addRow(self.labels[2], self.language)
+            rows += [(self.labels[1], self.role), (self.labels[2], self.language)]
+        else:
+            self.role.hide()
+            self.language.hide()
+        self.passphrase.insert_rows(rows)
         col = QVBoxLayout(self)
-        col.addLayout(form)
         col.addWidget(self.passphrase)
         col.addWidget(self.problem)
         col.addWidget(self.buttons)

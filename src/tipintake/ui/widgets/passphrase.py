@@ -33,7 +33,7 @@ class PassphraseFields(Retranslatable, QWidget):
         self.label_second.setBuddy(self.second)
         self.advice = QLabel()
         self.advice.setWordWrap(True)
-        form = QFormLayout(self)
+        self.form = form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow(self.label_first, self.first)
         form.addRow("", self.meter)
@@ -43,6 +43,11 @@ class PassphraseFields(Retranslatable, QWidget):
         self.first.textChanged.connect(self._update)
         self.second.textChanged.connect(self._update)
         self.retranslate_ui()
+
+    def insert_rows(self, rows: list[tuple[QLabel, QWidget]]) -> None:
+        """Put other fields (user name, role…) above, aligned with the passphrase boxes."""
+        for i, (label, field) in enumerate(rows):
+            self.form.insertRow(i, label, field)
 
     def retranslate_ui(self) -> None:
         """Texts in the interface language."""
