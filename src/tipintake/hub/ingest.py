@@ -127,6 +127,12 @@ def ingest_payload(hub: Hub, incoming: Incoming, payload: BinaryIO) -> bytes:
         ).first()
         if again is not None:  # the same batch arrived twice at once; the first one won
             return again.receipt.encode("utf-8")
+        if conn.dialect.name == "postgresql":
+            # Every query below is a key lookup. On a table that grew since its last
+            # ANALYZE (a first big batch) the planner picks sequential scans with a
+            # 1000-value filter: quadratic. Index lookups are right at every size.
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
         tally = _apply(hub, conn, manifest, batch.iter_payload_lines(payload, hub.keys.identity))
         # Counted by lines, not by type: a malformed line is rejected alone, yet a
         # truncated or padded payload must still fail as a whole.
