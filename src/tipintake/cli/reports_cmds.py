@@ -28,6 +28,7 @@ from tipintake.reports import (
 )
 from tipintake.reports.export import FORMATS, threshold_of
 from tipintake.reports.tables import cells, suppress
+from tipintake.store.cases import CaseFilter
 from tipintake.store.session import Session
 
 QUALITY_TABLES = ("completeness", "findings")
@@ -121,8 +122,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     with signed_in(args) as session:
         k = threshold_of(session, args.threshold)
         if args.what == "cases":
-            result = export_cases(session, args.format, args.out, passphrase=passphrase,
-                                  allow_plaintext=args.plaintext_ok)
+            result = export_cases(session, args.format, args.out, CaseFilter(form_id=args.form),
+                                  passphrase=passphrase, allow_plaintext=args.plaintext_ok)
         else:
             result = export_table(session, _find_table(session, args), args.format, args.out,
                                   passphrase=passphrase, allow_plaintext=args.plaintext_ok, threshold=k)
