@@ -27,11 +27,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from tipintake.deid.agreements import Agreement
 from tipintake.deid.leaks import Summary, summarise
 from tipintake.deid.standard import DERIVED, ctdc_groups, wanted_columns
 from tipintake.forms.ctdc import DATASOURCE
 from tipintake.forms.spec import MISSING_CODES, FieldType, FormField, FormSpec, Sensitivity
+from tipintake.sync.records import Value
 
 Values = dict[str, Any]
 
@@ -171,7 +174,7 @@ class Profile:
     scan_text_fields: tuple[str, ...]  # text answers kept in context: scanned, never sent
     dropped: dict[str, str] = field(default_factory=dict)  # field → why it never leaves
     derived: frozenset[str] = frozenset()
-    derived_memo: dict[tuple[Any, ...], Summary] = field(default_factory=dict)
+    derived_memo: dict[tuple[Any, ...], tuple[Values, Summary]] = field(default_factory=dict)
     vocabulary: set[bytes] = field(default_factory=set)  # every word of every summary so far
     roles_in_identity: bool = True  # a role answer (birth date, consent) is kept with the identity
 
@@ -417,26 +420,45 @@ def deidentify_summarised(profile: Profile, answers: dict[str, Any], shift_days:
             if frag[1]:
                 coarse.update(frag[1])
     if profile.derived:
-        derived = _derive(profile, answers, shift_days, age or ages(answers, profile.roles))
-        key = tuple(derived.values())  # bands, flags and a year: few distinct combinations
-        summary = profile.derived_memo.get(key)
-        if summary is None:
-            summary = summarise(derived)
-            profile.vocabulary.update(summary.words)
+        age = age or ages(answers, profile.roles)
+        reg = profile.roles.get("registration_date")
+        day = _day(get(reg)) if reg else None
+        if day is not None and shift_days:
+            day += timedelta(days=shift_days)
+        # Ages and a year: few distinct combinations, so each is derived and summarised once.
+        dkey = (age.at_registration, age.at_exploitation, age.at_entry, day.year if day else None)
+        done = profile.derived_memo.get(dkey)
+        if done is None:
+            derived = _derive(profile, age, dkey[3])
+            done = (derived, summarise(derived))
+            profile.vocabulary.update(done[1].words)
             if len(profile.derived_memo) < MEMO_LIMIT:
-                profile.derived_memo[key] = summary
-        update(derived)
-        append(summary)
+                profile.derived_memo[dkey] = done
+        update(done[0])
+        append(done[1])
     return out, coarse, summaries
 
 
 def _fragment(profile: Profile, result: tuple[Values, Values]) -> Fragment:
+    check_values(result[0])
     summary = summarise(result[0])
     profile.vocabulary.update(summary.words)
     return result[0], result[1], summary
 
 
-def _derive(profile: Profile, answers: dict[str, Any], shift: int, age: Ages) -> Values:
+_VALUES = TypeAdapter(dict[str, Value])
+
+
+def check_values(values: Values) -> None:
+    """Fail (without quoting any value) when values do not fit batch format v1 (no floats…)."""
+    try:
+        _VALUES.validate_python(values)
+    except ValidationError as exc:
+        where = sorted({str(e["loc"][0]) for e in exc.errors(include_input=False) if e["loc"]})
+        raise RuntimeError(f"de-identified values do not fit the batch format: {', '.join(where)}") from None
+
+
+def _derive(profile: Profile, age: Ages, year: int | None) -> Values:
     want = profile.derived
     out: Values = {"Datasource": DATASOURCE} if "Datasource" in want else {}
     if "ageBroad" in want:
@@ -447,9 +469,6 @@ def _derive(profile: Profile, answers: dict[str, Any], shift: int, age: Ages) ->
         out["majorityStatusAtExploit"] = majority(age.at_exploitation)
     if "majorityEntry" in want:
         out["majorityEntry"] = majority(age.at_entry)
-    reg = profile.roles.get("registration_date")
-    if "yearOfRegistration" in want and reg:
-        d = parse_day(answers.get(reg))
-        if d is not None:
-            out["yearOfRegistration"] = (d + timedelta(days=shift)).year if shift else d.year
+    if "yearOfRegistration" in want and year is not None:
+        out["yearOfRegistration"] = year
     return out

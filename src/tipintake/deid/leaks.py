@@ -227,6 +227,7 @@ class Scanner:
     def __init__(self) -> None:
         # raw → (folded, words, digits, clean of identifier patterns)
         self._parts: dict[str, tuple[str, frozenset[bytes], str, bool]] = {}
+        self._texts: dict[str, Summary] = {}
 
     def _part(self, value: str) -> tuple[str, frozenset[bytes], str, bool]:
         info = self._parts.get(value)
@@ -306,6 +307,24 @@ class Scanner:
         if words and any(not words.isdisjoint(s.words) for s in summaries):
             return self.scan(values, identity, fields, originals, words)
         return None
+
+    def scan_texts(self, texts: dict[str, Any], identity: dict[str, Any], fields: dict[str, str],
+                   originals: dict[str, Any] | None = None,
+                   words: set[bytes] | None = None) -> tuple[str, str] | None:
+        """:meth:`scan` for text answers, each distinct text summarised once."""
+        summaries = []
+        for value in texts.values():
+            if value.__class__ is not str:
+                return self.scan(texts, identity, fields, originals, words)
+            summary = self._texts.get(value)
+            if summary is None:
+                summary = summarise({"": value})
+                if len(self._texts) < 50_000:
+                    self._texts[value] = summary
+            summaries.append(summary)
+        if not summaries:
+            return None
+        return self.scan_summarised(summaries, texts, identity, fields, originals, None, words)
 
     @staticmethod
     def _shares_words(parts: list[tuple[str, frozenset[bytes], str, bool]], identity: dict[str, Any],
