@@ -22,6 +22,9 @@ def answer(window: FormWindow, name: str, value) -> None:
 def test_new_intake_with_skip_logic_calculation_and_validation(main_window, qtbot):
     window = open_form(main_window)
     assert window.current == 0 and window.pages[0].key == "consent"
+    window.next_page()
+    assert window.current == 0  # nothing is asked before the person consents
+    assert "consent first" in window.chrome.status.text()
     answer(window, "consent_interview", "yes")
     window.next_page()
     assert window.pages[window.current].key == "person"

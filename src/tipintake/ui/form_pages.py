@@ -38,6 +38,11 @@ class FormPage:
         return out
 
     @property
+    def has_consent(self) -> bool:
+        """Whether the page asks for the consent to interview."""
+        return any(f.role == "consent_interview" for f in self.questions())
+
+    @property
     def sensitive(self) -> bool:
         """Whether the page may be skipped or deferred."""
         if any(f.role in CONSENT_ROLES for f in self.questions()):

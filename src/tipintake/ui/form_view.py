@@ -223,6 +223,13 @@ class FormWindow(Retranslatable, QWidget):
 
     def go_to(self, index: int, *, save: bool = True) -> None:
         """Show page ``index``; errors of the page being left become visible; draft saved."""
+        if index > 0 and self.pages[0].has_consent and not consent_given(self.spec, self.state.values):
+            # The consent block comes first: nothing else is asked before a yes.
+            self.chrome.set_status(_("Ask for consent first: the interview starts with a yes."))
+            index = 0
+            if self.current == 0:
+                self.chrome.show_page(0)
+                return
         if self.current >= 0:
             left = {q.name for q in self.pages[self.current].questions() if q.name in self.widgets}
             self.touched |= left
