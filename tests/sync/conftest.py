@@ -211,11 +211,14 @@ class CuttingProxy:
                     upstream.sendall(data[: max(0, up_limit - sent)])
                     self.cut_count += 1
                     break
-                upstream.sendall(data)
-                sent += len(data)
-                self.uploaded += len(data)
-                if self.on_bytes is not None:
-                    self.on_bytes(self.uploaded)
+                # In small pieces when someone watches, so that it can act mid-upload.
+                step = 4096 if self.on_bytes is not None else len(data)
+                for i in range(0, len(data), step):
+                    upstream.sendall(data[i:i + step])
+                    sent += len(data[i:i + step])
+                    self.uploaded += len(data[i:i + step])
+                    if self.on_bytes is not None:
+                        self.on_bytes(self.uploaded)
         except OSError:
             pass
         done.set()
