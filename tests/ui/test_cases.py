@@ -11,7 +11,8 @@ from tipintake.ui.qt import Qt
 def add_cases(session, names: list[str]) -> None:
     session.cases.import_many(
         {"form_id": "ui_test", "form_version": "1", "identity": {"given_name": name},
-         "context": {"age": 20 + i % 50, "consent_interview": "yes"}}
+         "context": {"age": 20 + i % 50, "consent_interview": "yes", "interview_language": "km"},
+         "interview_language": "km"}
         for i, name in enumerate(names))
 
 
@@ -79,6 +80,7 @@ def test_case_view_shows_every_revision_and_who_changed_what(main_window, qtbot)
     follow = main_window.open_form("ui_test", case_id=case_id)
     assert isinstance(follow, FormWindow)
     assert follow.widget("given_name").text() == "Nimol"  # the follow-up starts from the record
+    assert follow.form_lang == "km"  # and is asked in the case's interview language
     follow.widget("age").set_value("33")
     follow.widget("age").emit_edited()
     follow.finish()

@@ -41,13 +41,13 @@ def save_record(session: Session, spec: FormSpec, answers: dict[str, Any], origi
     return cid, number, rows[0].reference if rows else ""
 
 
-def previous_answers(session: Session, spec: FormSpec, case_id: str) -> dict[str, Any]:
-    """The latest answers to ``spec`` on a case (for a follow-up with the same form)."""
+def previous_answers(session: Session, spec: FormSpec, case_id: str) -> tuple[dict[str, Any], str | None]:
+    """The latest answers to ``spec`` on a case (for a follow-up), and the case's interview language."""
     detail = session.cases.show(case_id)
     latest = detail.latest(spec.id)
     if latest is None:
-        return {}
+        return {}, detail.interview_language
     answers = dict(latest.context)
     if latest.identity:
         answers.update({k: v for k, v in latest.identity.items() if k != capture.ORIGINALS_KEY})
-    return {k: v for k, v in answers.items() if spec.has_field(k)}
+    return {k: v for k, v in answers.items() if spec.has_field(k)}, detail.interview_language

@@ -104,7 +104,10 @@ class FormWindow(Retranslatable, QWidget):
             return answers, info.page
         self.originals = {}
         if self.case_id is not None:
-            return previous_answers(self.session, self.spec, self.case_id), 0
+            answers, language = previous_answers(self.session, self.spec, self.case_id)
+            if language in LANGUAGES:
+                self.form_lang = language  # a follow-up is asked in the case's interview language
+            return answers, 0
         return {}, 0
 
     def ensure_page(self, index: int) -> None:
