@@ -98,7 +98,7 @@ def main(n: int = 100_000) -> int:
     print(f"  build+sign+encrypt (batch v1)  : {build_s:6.2f} s   peak traced {build_peak:6.2f} MiB"
           f"   target < {TARGET_SECONDS:.0f} s: {'OK' if build_s < TARGET_SECONDS else 'MISSED'}")
     print(f"  ratio to baseline              : {build_s / base_s:6.2f} x time, {build_peak / max(base_peak, 1e-9):.2f} x memory")
-    print(f"  peak for {n // 10:,} records          : {small_peak:6.2f} MiB"
+    print(f"  {f'peak for {n // 10:,} records':31s}: {small_peak:6.2f} MiB"
           f"  -> {n:,}/{n // 10:,} peak ratio {build_peak / max(small_peak, 1e-9):.2f} (1.0 = flat)")
     print(f"  read back (verify+decrypt+parse): {read_s:6.2f} s   {n / read_s:,.0f} records/s   "
           f"peak traced {read_peak:.2f} MiB")

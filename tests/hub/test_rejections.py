@@ -183,3 +183,24 @@ def test_malformed_requests_get_a_sentence_not_a_crash(sqlite_hub, live):
     assert bad.status_code == 400 and bad.json()["error"].endswith(".")
     junk = base64.b64encode(b'{"manifest":{},"signature":{}}\n').decode()
     assert httpx.post(f"{live}/v1/batches", content=b"x", headers={"Tipintake-Manifest": junk}).status_code == 400
+
+
+def test_logs_hold_ids_and_counts_but_no_payload_content(sqlite_hub, live, kit, tmp_path, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    device = kit.Device("Org A").enrol(sqlite_hub)
+    items = [
+        *kit.records("secretcase", 3, citizenship="LA"),
+        CaseRecord(case="a-leaked02", revision=1, form="intake", form_version="1",
+                   values={"prs_FirstName": "Somchai-Unique-Name"}),
+    ]
+    info = _write(kit, device, sqlite_hub, tmp_path, items)
+    assert kit.post_batch(live, info).status_code == 200
+    bad = bytearray(info.payload_path.read_bytes())
+    bad[-1] ^= 1
+    kit.post_batch(live, _write(kit, device, sqlite_hub, tmp_path / "2", items), body=bytes(bad))
+    logged = caplog.text
+    assert info.batch_id in logged  # ids and counts are logged ...
+    for secret in ("Somchai-Unique-Name", "secretcase", "prs_FirstName", "a-leaked02"):
+        assert secret not in logged  # ... values, case ids and element names are not
