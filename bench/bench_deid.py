@@ -49,7 +49,7 @@ def cpu_and_wall(fn, repeat: int, warmup: int = 1) -> tuple[float, float]:
     return min(cpu), min(wall)
 
 from tests.deid.sample import agreement, sample_form, synthetic_case  # noqa: E402
-from tipintake.deid.risk import k_anonymity  # noqa: E402
+from tipintake.deid.risk import group_keys, k_anonymity, k_of_keys  # noqa: E402
 from tipintake.deid.share import CaseInput, assess, build_plan  # noqa: E402
 
 PYCANON_VENV = ROOT / "bench" / ".venv-pycanon"
@@ -101,9 +101,14 @@ def compare_k(rows: list[dict], quasi: tuple[str, ...], repeat: int) -> None:
     """Our k check against pycanon's on the same rows (best of ``repeat``, CPU and wall)."""
     python = ensure_pycanon()
     ours_k = k_anonymity(rows, quasi)
-    ours_cpu, ours_wall = cpu_and_wall(lambda: k_anonymity(rows, quasi), repeat=max(repeat, 5))
-    report(f"k-anonymity check, ours ({len(rows)} rows x {len(quasi)} QI), CPU", ours_cpu * 1000, "ms")
-    report("k-anonymity check, ours, wall", ours_wall * 1000, "ms")
+    full_cpu, _wall = cpu_and_wall(lambda: k_anonymity(rows, quasi), repeat=max(repeat, 5))
+    report(f"k check, ours from record dicts ({len(rows)} x {len(quasi)} QI), CPU", full_cpu * 1000, "ms")
+    # Like for like: pycanon gets a table of the quasi-identifier columns (its DataFrame is
+    # built before timing), ours gets the same table as tuples (built before timing).
+    keys = group_keys(rows, quasi)
+    ours_cpu, ours_wall = cpu_and_wall(lambda: k_of_keys(keys), repeat=max(repeat, 5))
+    report("k check, ours on the QI table, CPU", ours_cpu * 1000, "ms")
+    report("k check, ours on the QI table, wall", ours_wall * 1000, "ms")
     if python is None:
         return
     OUT.mkdir(parents=True, exist_ok=True)
@@ -121,9 +126,10 @@ def compare_k(rows: list[dict], quasi: tuple[str, ...], repeat: int) -> None:
     theirs = json.loads(done.stdout.strip().splitlines()[-1])
     report("k-anonymity check, pycanon (same rows), CPU", theirs["cpu"] * 1000, "ms")
     report("k-anonymity check, pycanon, wall", theirs["wall"] * 1000, "ms")
-    report("pycanon / ours, CPU (> 1: ours is faster)", theirs["cpu"] / ours_cpu, "x",
+    report("pycanon / ours on the QI table, CPU (> 1: ours faster)", theirs["cpu"] / ours_cpu, "x",
            "target >= 1", theirs["cpu"] >= ours_cpu)
-    report("pycanon / ours, wall", theirs["wall"] / ours_wall, "x")
+    report("pycanon / ours on the QI table, wall", theirs["wall"] / ours_wall, "x")
+    report("pycanon / ours from record dicts, CPU", theirs["cpu"] / full_cpu, "x")
     print(f"{'same k from both':<58} {ours_k} == {theirs['k']}: {ours_k == theirs['k']}")
 
 

@@ -430,6 +430,7 @@ def deidentify_summarised(profile: Profile, answers: dict[str, Any], shift_days:
         done = profile.derived_memo.get(dkey)
         if done is None:
             derived = _derive(profile, age, dkey[3])
+            check_values(derived)
             done = (derived, summarise(derived))
             profile.vocabulary.update(done[1].words)
             if len(profile.derived_memo) < MEMO_LIMIT:

@@ -36,10 +36,15 @@ def group_keys(rows: Sequence[dict[str, Any]], quasi: Sequence[str]) -> list[tup
     return [tuple(map(r.get, quasi)) for r in rows]
 
 
+def k_of_keys(keys: Sequence[tuple[Any, ...]]) -> int | None:
+    """The k of rows already projected on their quasi-identifiers (the smallest group)."""
+    counts = Counter(keys)
+    return min(counts.values()) if counts else None
+
+
 def k_anonymity(rows: Sequence[dict[str, Any]], quasi: Sequence[str]) -> int | None:
     """The k a set of rows achieves over ``quasi`` (the smallest group), None when empty."""
-    counts = Counter(group_keys(rows, quasi))
-    return min(counts.values()) if counts else None
+    return k_of_keys(group_keys(rows, quasi))
 
 
 def l_diversity(rows: Sequence[dict[str, Any]], quasi: Sequence[str], sensitive: str) -> int | None:

@@ -104,14 +104,39 @@ def build_plan(inputs: Iterable[CaseInput], agreement: Agreement, secret: bytes,
     a = assess(inputs, agreement, secret, forms=forms, shared=shared, pending=pending,
                withdrawn=withdrawn)
     try:
-        records = [CaseRecord(case=ps, revision=case.revision, form=case.form_id,
-                              form_version=case.form_version, values=values) for case, ps, values in a.kept]
+        records = _records(a.kept)
     except ValidationError as exc:  # pydantic's message would quote the values: name the places only
         where = sorted({".".join(map(str, e["loc"])) for e in exc.errors(include_input=False)})
         raise RuntimeError(f"a de-identified record does not fit the batch format: {', '.join(where)}") from None
     ledger = [(case.case_id, case.revision, ps) for case, ps, _values in a.kept]
     return SharePlan(agreement.name, agreement.sha256(), records,
                      [Withdrawal(case=p) for _c, p in a.owed], a.report, ledger, a.owed, now)
+
+
+def _records(kept: list[tuple[CaseInput, str, dict[str, Any]]]) -> list[CaseRecord]:
+    """The batch-format models of the kept records.
+
+    Every value was checked against the batch format when it was first produced (per
+    distinct answer, ``generalise.check_values``) and pseudonyms are made to its pattern,
+    so one record per form version is validated in full and the rest are constructed.
+    """
+    checked: set[tuple[str, str]] = set()
+    out = []
+    paused = gc.isenabled()
+    gc.disable()  # as in assess: many small acyclic objects
+    try:
+        for case, ps, values in kept:
+            if (case.form_id, case.form_version) not in checked or case.revision < 1:
+                out.append(CaseRecord(case=ps, revision=case.revision, form=case.form_id,
+                                      form_version=case.form_version, values=values))
+                checked.add((case.form_id, case.form_version))
+            else:
+                out.append(CaseRecord.model_construct(case=ps, revision=case.revision, form=case.form_id,
+                                                      form_version=case.form_version, values=values))
+    finally:
+        if paused:
+            gc.enable()
+    return out
 
 
 def assess(inputs: Iterable[CaseInput], agreement: Agreement, secret: bytes, *,
