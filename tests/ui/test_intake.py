@@ -171,3 +171,13 @@ def test_every_field_type_survives_a_draft_round_trip(main_window, qtbot):
     assert resumed.form_lang == "km"
     assert resumed.widget("colours").value() == ["red", "green"]
     assert resumed.widget("arrived_at").time.text() == "14:30"
+    # A date that cannot be read yet is kept as typed, not lost.
+    resumed.widget("birth_date").editor.setText("31/31/20")
+    resumed.widget("birth_date").emit_edited()
+    assert resumed.save_draft(force=True)
+    again_id = resumed.draft_id
+    resumed.finished = True
+    resumed.close()
+    again = main_window.open_form("ui_test", draft_id=again_id)
+    assert again.widget("birth_date").editor.text() == "31/31/20"
+    assert again.widget("birth_date").local_error()

@@ -199,7 +199,7 @@ class FormWindow(Retranslatable, QWidget):
 
     def answers_for_draft(self) -> dict[str, Any]:
         """Everything typed so far, as typed (unreadable values too), plus the window's state."""
-        raw = {name: w.value() for name, w in self.widgets.items()
+        raw = {name: w.draft_value() for name, w in self.widgets.items()
                if w.field.type not in (FieldType.NOTE, FieldType.CALCULATE)}
         raw = {**self.pending, **{k: v for k, v in raw.items() if v not in (None, "", [])}}
         raw[DRAFT_META] = {"deferred": sorted(self.deferred), "language": self.form_lang,

@@ -113,6 +113,10 @@ class FieldWidget(QWidget):
         """The answer: a missing-answer code when one is pressed, else the input's."""
         return self.missing_code if self.missing_code else self.input_value()
 
+    def draft_value(self) -> Any:
+        """What to keep in a draft: the answer, or what was typed when it cannot be read yet."""
+        return self.value()
+
     def set_value(self, value: Any) -> None:
         """Show an answer (from a draft or an earlier revision)."""
         if isinstance(value, str) and value in self.missing_buttons:

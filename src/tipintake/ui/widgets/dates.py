@@ -81,6 +81,11 @@ class DateField(FieldWidget):
         clock = to_ascii_digits(self.time.text()).strip() or "00:00"
         return f"{day.isoformat()}T{clock}"
 
+    def draft_value(self) -> Any:
+        """An unreadable date is kept as typed, so a resumed draft shows it again."""
+        value = self.value()
+        return self.editor.text().strip() if value == "?" else value
+
     def local_error(self) -> str | None:
         """Why the typed date cannot be read."""
         self._parsed()
@@ -88,14 +93,14 @@ class DateField(FieldWidget):
 
     def set_input_value(self, value: Any) -> None:
         """Show an ISO date in the interface language's calendar."""
-        if not value or not isinstance(value, str) or len(value) < 10:
+        if not value or not isinstance(value, str):
             self.editor.setText("")
             self.time.setText("")
             return
         try:
             day = dt.date.fromisoformat(value[:10])
         except ValueError:
-            self.editor.setText("")
+            self.editor.setText(value)  # as typed (a draft kept an unreadable date)
             return
         self.editor.setText(format_date(day, current_language(), "medium"))
         self.time.setText(value[11:16] if self.with_time and len(value) >= 16 else "")

@@ -87,17 +87,21 @@ class RepeatField(FieldWidget):
                 if widget.language != self.language:
                     widget.set_language(self.language)
 
-    def input_value(self) -> Any:
-        """A list of dicts of non-blank answers."""
+    def input_value(self, *, for_draft: bool = False) -> Any:
+        """A list of dicts of non-blank answers (as typed, for a draft)."""
         out = []
         for _frame, widgets, _remove in self.entries:
             entry = {}
             for name, widget in widgets.items():
-                value = widget.value()
+                value = widget.draft_value() if for_draft else widget.value()
                 if value not in (None, "", []):
                     entry[name] = value
             out.append(entry)
         return out
+
+    def draft_value(self) -> Any:
+        """Every entry as typed."""
+        return self.missing_code or self.input_value(for_draft=True)
 
     def set_input_value(self, value: Any) -> None:
         """Rebuild the entries from a stored list."""
