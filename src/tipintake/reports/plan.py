@@ -65,6 +65,7 @@ class FormPlan:
     sources: dict[str, tuple[tuple[str, str | None], ...]] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)  # role → field name
     quality_fields: tuple[str, ...] = ()  # context fields counted on the quality page
+    quality_set: frozenset[str] = frozenset()
     multi: frozenset[str] = frozenset()  # field names whose answer is a list
 
 
@@ -81,7 +82,7 @@ def make_plan(spec: FormSpec) -> FormPlan:
     quality = tuple(f.name for f in spec.fields()
                     if f.type in _ASKED and f.name not in identity and spec.repeat_of(f.name) is None)
     multi = frozenset(f.name for f in spec.fields() if f.type is FieldType.SELECT_MULTIPLE)
-    return FormPlan(spec, dims, sources, spec.roles(), quality, multi)
+    return FormPlan(spec, dims, sources, spec.roles(), quality, frozenset(quality), multi)
 
 
 _registered: dict[str, FormPlan] = {}

@@ -148,23 +148,30 @@ def _int(value: Any) -> int | None:
         return None
 
 
+def _date(value: Any) -> date | None:
+    """A date from an answer; ISO strings (what the store holds) take the C fast path."""
+    if value.__class__ is str and len(value) >= 10:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return parse_date(value)
+
+
 def _years(born: date, at: date) -> int:
     return at.year - born.year - ((at.month, at.day) < (born.month, born.day))
 
 
-def _issues(plan: FormPlan, ctx: dict[str, Any], age: int | None,
-            today: str) -> list[tuple[str, tuple[str, ...]]]:
+def _issues(plan: FormPlan, ctx: dict[str, Any], age: int | None, today: str,
+            dates: dict[str, date]) -> list[tuple[str, tuple[str, ...]]]:
     roles, found = plan.roles, []
-    dated = [(name, d) for role in DATE_ORDER
-             if (name := roles.get(role)) and (d := parse_date(ctx.get(name))) is not None]
+    dated = [(roles[role], dates[role]) for role in DATE_ORDER if role in dates]
     for (a, da), (b, db) in zip(dated, dated[1:], strict=False):
         if db < da:
             found.append(("dates_out_of_order", (a, b)))
-    reg_name = roles.get("registration_date")
-    if reg_name and isinstance(ctx.get(reg_name), str) and ctx[reg_name][:10] > today:
-        found.append(("date_in_future", (reg_name,)))
-    born = parse_date(ctx.get(roles.get("birth_date", "")))
-    reg = parse_date(ctx.get(reg_name or ""))
+    reg, born = dates.get("registration_date"), dates.get("birth_date")
+    if reg is not None and reg.isoformat() > today:
+        found.append(("date_in_future", (roles["registration_date"],)))
     stated = _int(ctx.get(roles.get("age", "")))
     if born and reg and stated is not None and reg >= born and abs(_years(born, reg) - stated) > 1:
         found.append(("age_vs_birth_date", (roles["age"], roles["birth_date"])))
@@ -189,17 +196,28 @@ def summarise(case_id: str, reference: str, form_id: str, created: str,
     issues: list[tuple[str, tuple[str, ...]]] = []
     if main_plan is not None:
         roles = main_plan.roles
-        reg = parse_date(main.get(roles.get("registration_date", "")))
+        dates = {role: d for role in DATE_ORDER
+                 if (name := roles.get(role)) and (d := _date(main.get(name))) is not None}
+        reg, born = dates.get("registration_date"), dates.get("birth_date")
         registered = reg.isoformat() if reg else registered
         age = _int(main.get(roles.get("age", "")))
-        born = parse_date(main.get(roles.get("birth_date", "")))
         if age is None and born and reg and reg >= born:
             age = _years(born, reg)
-        issues = _issues(main_plan, main, age, today)
+        issues = _issues(main_plan, main, age, today, dates)
     gaps: list[str] = []
     plans = {fid: plan_for(fid) for fid in latest}
     ordered = sorted(latest.items(), key=lambda item: item[0] != form_id)  # the case's own form first
     for d in DIMENSIONS:
+        if not d.all_forms:
+            # One field of the case's own form: the common, fast case.
+            src = main_plan.sources.get(d.key) if main_plan is not None else None
+            if src and src[0][1] is None:
+                value = main.get(src[0][0])
+                if value.__class__ is str and value and value not in _MISSING:
+                    facts.append(fact_key(d.key, value))
+                else:
+                    facts.extend(fact_key(d.key, c) for c in _codes(value))
+                continue
         forms = ordered if d.all_forms else ((form_id, main),)
         found = [_codes(value) for fid, ctx in forms if (plan := plans.get(fid)) is not None
                  for value in _values(ctx, plan.sources.get(d.key, ()))]
@@ -208,12 +226,19 @@ def summarise(case_id: str, reference: str, form_id: str, created: str,
         plan = plans[fid]
         if plan is None:
             continue
-        for name in plan.quality_fields:
-            value = ctx.get(name)
-            if value.__class__ is str and value not in _MISSING and value:
-                continue  # the common case, answered: no further checks
-            status = _status(value)
-            if status is not None:
+        quality = plan.quality_set
+        gaps.extend(gap_key(fid, name, NO_ANSWER) for name in quality.difference(ctx))
+        for name, value in ctx.items():
+            cls = value.__class__
+            if (cls is str and value and value not in _MISSING) or cls is int or name not in quality:
+                continue  # the common cases, answered: no further checks
+            if cls is list and value:
+                try:
+                    if _MISSING.isdisjoint(value):
+                        continue  # a multiple choice with real answers only
+                except TypeError:  # not a list of codes: let _status look
+                    pass
+            if (status := _status(value)) is not None:
                 gaps.append(gap_key(fid, name, status))
     facts.append(fact_key("cases_by_month", registered[:7]))
     facts.append(fact_key("age_band", age_band(age) or "unknown"))
