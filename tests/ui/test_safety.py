@@ -197,3 +197,12 @@ def test_rows_are_tall_enough_for_burmese(main_window, qtbot):
     qtbot.waitUntil(lambda: cases.table.verticalHeader().defaultSectionSize() == row_height("my"), timeout=3000)
     assert row_height("my") > latin
     main_window.controller.switch_language("en")
+
+
+def test_idle_delay_is_a_setting_of_the_installation(main_window, qtbot):
+    controller = main_window.controller
+    main_window.idle_actions[1].trigger()
+    assert controller.idle.minutes == 1 and controller.idle.timer.isActive()
+    assert main_window.session.setting("idle_lock_minutes") == 1
+    main_window.idle_actions[0].trigger()  # never
+    assert not controller.idle.timer.isActive()
