@@ -39,3 +39,4 @@ def test_export_writes_the_text_hub_enrol_takes(session, tmp_path):
     signing.parse_public_key(text)  # what `tipintake hub enrol` checks
     assert identity.fingerprint.replace(" ", "") == identity.device_id
     assert len(identity.fingerprint.split()) == 8
+

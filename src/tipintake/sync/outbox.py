@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,6 +46,7 @@ STATES = (PENDING, DELIVERED, ACKNOWLEDGED)
 OUTBOX_DIR = "outbox"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _PROGRESS_EVERY = 1000  # records between build progress reports
+ORPHAN_AGE = 3600.0  # seconds before an unqueued batch file counts as left over from a crash
 
 T = OutboxBatch.__table__
 
@@ -117,8 +119,7 @@ class Outbox:
         key = device_key(self.session)
         folder = self.folder(partner)
         folder.mkdir(parents=True, exist_ok=True)
-        for stale in folder.glob("*.tmp"):  # left by a build or copy that was cut off
-            stale.unlink(missing_ok=True)
+        self._remove_orphans(partner)
         sequence = self._next_sequence(partner)
         if total is None:
             total = len(items) if isinstance(items, Sized) else 0
@@ -154,6 +155,24 @@ class Outbox:
             "withdrawals": manifest.withdrawal_count,
         })
         return self.get(manifest.batch_id)
+
+    def _remove_orphans(self, partner: str) -> None:
+        """Delete files of builds cut off before their row existed (never queued, never sent).
+
+        Only files older than ORPHAN_AGE: a build running in another window right now
+        has files without a row for a moment, and must keep them.
+        """
+        folder = self.folder(partner)
+        with self.session.engine.connect() as conn:
+            known = set(conn.execute(select(T.c.batch_id).where(T.c.partner == partner)).scalars())
+        cutoff = time.time() - ORPHAN_AGE
+        for path in folder.iterdir():
+            batch_id = path.name.split(".", 1)[0]
+            try:
+                if batch_id not in known and path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink()
+            except OSError:
+                continue
 
     def _next_sequence(self, partner: str) -> int:
         with self.session.engine.connect() as conn:
