@@ -182,3 +182,23 @@ def test_nothing_local_is_deleted_after_acknowledgement(env, kit):
     assert entry.manifest_path.exists() and entry.payload_path.exists()
     assert env.sync.outbox.receipt(entry.batch_id) is not None
     assert os.path.getsize(entry.payload_path) > 0
+
+
+def test_a_store_restored_from_an_old_backup_renumbers_instead_of_getting_stuck(env, kit, hubcount):
+    from tipintake.sync import batch
+    from tipintake.sync.device import device_key
+
+    # Before the backup was restored, this device had sent batches 1..3 the store forgot.
+    key = device_key(env.session)
+    for seq in (1, 2, 3):
+        info = batch.write_batch(kit.records(f"old{seq}", 2), device_key=key,
+                                 manifest_fields=batch.ManifestFields("Shelter Org", seq),
+                                 recipients=[env.hub.keys.recipient], out_dir=env.tmp / "forgotten")
+        with open(info.payload_path, "rb") as payload:
+            ingest_payload(env.hub, check_manifest(env.hub, info.manifest_path.read_bytes()), payload)
+    env.planner.add(kit.records("new", 9))
+    result = env.sync.send_now()
+    (entry,) = env.sync.outbox.entries(env.sync.partner)
+    assert result.ok and result.acknowledged == [entry.batch_id] and entry.sequence > 3
+    assert hubcount(env.hub) == 6 + 9
+    assert env.sync.outbox.check_files(entry).sequence == entry.sequence

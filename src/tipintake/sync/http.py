@@ -18,7 +18,9 @@ Transport rules:
   A retry first asks with an empty body: the hub answers a batch it already stored
   with the stored receipt before reading any body, so a batch whose answer was lost
   is not uploaded twice. ``4xx`` refusals are final for that batch until something
-  changes (the reason is kept as the batch's last error).
+  changes (the reason is kept as the batch's last error), except ``409`` for a
+  sequence number the hub already holds (a store restored from an older backup): the
+  manifest is then re-signed with a higher number and sent again.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ from tipintake.sync.tls import client_for
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 CHUNK = 256 * 1024
 USER_AGENT = "tipintake-sync/1"
+RENUMBER_LIMIT = 12  # jumps of 1, 2, 4 … 2048: past any history a restored store can have forgotten
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,8 @@ def push(
         for index, entry in enumerate(entries):
             try:
                 outbox.check_files(entry)
-                receipt_bytes = _deliver(client, base, outbox, entry, policy, progress, index, len(entries))
+                receipt_bytes = _deliver_renumbering(client, base, outbox, entry, policy, progress, index,
+                                                     len(entries))
                 receipt = outbox.acknowledge(link.name, receipt_bytes, hub_key)
             except (HubUnreachable, InsecureConnection) as exc:
                 outbox.note_attempt(entry.batch_id, str(exc))
@@ -224,6 +228,21 @@ def push(
             result.rejected += receipt.rejected_count
     report(progress, Progress("done", link.name, len(entries), len(entries)))
     return result
+
+
+def _deliver_renumbering(
+    client: httpx.Client, base: str, outbox: Outbox, entry: OutboxEntry, policy: RetryPolicy,
+    progress: ProgressCallback | None, index: int, count: int,
+) -> bytes:
+    """Deliver a batch; on 409 (its sequence number already used at the hub) renumber and retry."""
+    for attempt in range(RENUMBER_LIMIT + 1):
+        try:
+            return _deliver(client, base, outbox, entry, policy, progress, index, count)
+        except HubRefused as exc:
+            if exc.status != 409 or attempt == RENUMBER_LIMIT:
+                raise
+            entry = outbox.resequence(entry.batch_id, jump=2**attempt)
+    raise AssertionError("unreachable")
 
 
 def _deliver(

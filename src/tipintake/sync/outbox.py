@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tipintake.errors import BatchRejected
 from tipintake.i18n import _
+from tipintake.store.atomic import write_atomic
 from tipintake.store.models import OutboxBatch
 from tipintake.store.session import Session, now
 from tipintake.sync import batch, signing
@@ -237,6 +238,28 @@ class Outbox:
         if manifest.batch_id != entry.batch_id:
             raise DamagedBatch(_("A batch file in the outbox folder belongs to another batch."))
         return manifest
+
+    def resequence(self, batch_id: str, jump: int = 1) -> OutboxEntry:
+        """Re-sign a batch's manifest with a new, higher sequence number; the payload is unchanged.
+
+        For a hub that already holds another batch of this device under the batch's
+        number (this store was restored from an older backup): the hub refuses the
+        number, never the records. Gaps are allowed by the format, so ``jump`` may skip
+        ahead to find a free number in a few tries.
+        """
+        entry = self.get(batch_id)
+        if entry is None or entry.state == ACKNOWLEDGED:
+            raise SyncError(_("Only a batch still waiting for its receipt can be renumbered."))
+        manifest = self.check_files(entry)
+        sequence = self._next_sequence(entry.partner) + max(1, jump) - 1
+        data = batch.sign_manifest(manifest.model_copy(update={"sequence": sequence}), device_key(self.session))
+        with self.session.engine.begin() as conn:
+            conn.execute(update(T).where(T.c.batch_id == batch_id).values(
+                sequence=sequence, manifest=data.decode("utf-8")))
+        # After the row: a crash in between leaves the old file, which the hub refuses again.
+        write_atomic(entry.manifest_path, data, mode=0o644)
+        self.session.audit("batch_resequenced", "batch", batch_id, {"from": entry.sequence, "to": sequence})
+        return self.get(batch_id)
 
     def note_attempt(self, batch_id: str, error: str | None) -> None:
         """Count a delivery attempt and keep its error sentence (None clears it)."""
