@@ -114,3 +114,22 @@ def test_catalog_uses_the_glossary_term_wherever_the_source_has_it(lang):
             if re.search(rf"\b{re.escape(row['en'])}\b", text, re.IGNORECASE) and not _uses(row[lang], target):
                 problems.append(f"{row['en']!r} -> {row[lang]!r} missing in: {source!r} = {target!r}")
     assert not problems, "\n".join(problems[:10])
+
+
+_SCRIPTS = {"th": r"[\u0e00-\u0e7f]", "km": r"[\u1780-\u17ff]", "my": r"[\u1000-\u109f]"}
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_translations_do_not_mix_in_another_scripts_letters(lang):
+    """A Thai entry with a Khmer letter (they look alike to a tired eye) is a typo."""
+    catalog = cat.load(cat.po_path(lang), lang)
+    problems = []
+    for msg in catalog:
+        if not msg.id or not msg.string:
+            continue
+        source = " ".join(msg.id) if isinstance(msg.id, (tuple, list)) else msg.id
+        target = " ".join(msg.string) if isinstance(msg.string, (tuple, list)) else msg.string
+        for other, pattern in _SCRIPTS.items():
+            if other != lang and re.search(pattern, target) and not re.search(pattern, source):
+                problems.append(f"{other} letters in {lang}: {source!r} = {target!r}")
+    assert not problems, "\n".join(problems[:10])
