@@ -38,7 +38,7 @@ class DateField(FieldWidget):
         self.time.textEdited.connect(lambda _t: self.emit_edited())
         row.addWidget(self.time)
         self.time.setVisible(self.with_time)
-        row.addStretch()
+        wrap.setMaximumWidth(360 if self.with_time else 250)  # buttons stay beside the box
         return wrap
 
     def focus_widget(self) -> QWidget:
