@@ -36,6 +36,8 @@ def test_first_run_shows_the_setup_wizard_and_creates_the_store(controller, data
     assert isinstance(controller.window, MainWindow)
     assert wizard.recovery.key.text() == ""  # the key is not kept on screen
     assert controller.session.user.username == "amara"
+    # The next start's unlock screen speaks the language chosen at set-up.
+    assert (data_dir / "interface-language").read_text() == "en"
 
 
 def test_unlock_with_the_right_passphrase_opens_the_main_window(controller, store, qtbot):

@@ -92,13 +92,17 @@ class AppController(QObject):
     def switch_language(self, language: str, *, remember_for_user: bool = True) -> None:
         """Change the interface language now; remember it for this user and this laptop."""
         self.switcher.switch(language)
+        self._remember_language()
+        if remember_for_user and self.session is not None:
+            self.session.users.set_language(current_language())
+
+    def _remember_language(self) -> None:
+        """The unlock screen of the next start speaks the language last used here."""
         try:
             if self.data_dir.is_dir():
                 (self.data_dir / LANGUAGE_FILE).write_text(current_language(), "ascii")
         except OSError:
             pass  # a preference: never worth failing over
-        if remember_for_user and self.session is not None:
-            self.session.users.set_language(current_language())
 
     # -- windows ---------------------------------------------------------------
     def start(self) -> QWidget:
@@ -142,6 +146,7 @@ class AppController(QObject):
         self.session = session
         if session.user.language in LANGUAGES and session.user.language != current_language():
             self.switch_language(session.user.language, remember_for_user=False)
+        self._remember_language()
         window = MainWindow(self, session)
         self._replace(window)
         minutes = session.setting("idle_lock_minutes", 5)
