@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
-from tipintake.deid.generalise import Ages, ages, is_yes
+from tipintake.deid.ages import Ages, ages, is_yes
 from tipintake.i18n import _
 from tipintake.store import audit
 

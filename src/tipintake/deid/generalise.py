@@ -24,11 +24,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from tipintake.deid.ages import Ages, age_band, ages, day_of, int_or_none, majority, parse_day
 from tipintake.deid.agreements import Agreement
 from tipintake.deid.leaks import Summary, summarise
 from tipintake.deid.standard import DERIVED, ctdc_groups, wanted_columns
@@ -49,110 +50,9 @@ COUNTRY_ROLES = frozenset({"citizenship", "country_of_recruitment", "country_of_
 AGE_ROLES = frozenset({"birth_date", "age", "age_when_trafficked", "registration_date",
                        "recruitment_date", "exploitation_date"})
 ROLE_ELEMENT = {"interview_language": "interviewLanguage"}  # CTDC columns: see deid.standard
-AGE_BANDS = ((8, "0--8"), (17, "9--17"), (20, "18--20"), (23, "21--23"), (26, "24--26"),
-             (29, "27--29"), (38, "30--38"), (47, "39--47"))
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _MISSING = frozenset(MISSING_CODES)
-_YES = frozenset({"yes", "true", "1"})
-
-
-def is_yes(value: Any) -> bool:
-    """True for the answers that mean yes (a select code, a boolean or 1)."""
-    if isinstance(value, str):
-        return value.strip().lower() in _YES
-    return value is True or (type(value) is int and value == 1)
-
-
-def parse_day(value: Any) -> date | None:
-    """An ISO date (or the date part of an ISO datetime), else None."""
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and len(value) >= 10:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
-
-
-def years_between(born: date, at: date) -> int | None:
-    """Completed years from ``born`` to ``at`` (None when ``at`` comes first)."""
-    if at < born:
-        return None
-    return at.year - born.year - ((at.month, at.day) < (born.month, born.day))
-
-
-def age_band(age: int | None) -> str | None:
-    """CTDC ``ageBroad`` for an age in years."""
-    if age is None or age < 0 or age > 130:
-        return None
-    for top, band in AGE_BANDS:
-        if age <= top:
-            return band
-    return "48+"
-
-
-def majority(age: int | None) -> str | None:
-    """CTDC majority code for an age in years."""
-    return None if age is None or age < 0 else ("Minor" if age < 18 else "Adult")
-
-
-def _int_or_none(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
-@dataclass(frozen=True)
-class Ages:
-    """The ages a case's answers give, in completed years (None when unknown)."""
-
-    at_registration: int | None
-    at_exploitation: int | None
-    at_entry: int | None
-
-
-_DAY_CACHE: dict[str, date | None] = {}
-
-
-def _day(value: Any) -> date | None:
-    # Dates repeat across cases; parsing each distinct string once keeps ages() cheap.
-    if value.__class__ is str:
-        d = _DAY_CACHE.get(value, False)
-        if d is False:
-            d = parse_day(value)
-            if len(_DAY_CACHE) < 20_000:
-                _DAY_CACHE[value] = d
-        return d  # type: ignore[return-value]
-    return parse_day(value) if value is not None else None
-
-
-def ages(answers: dict[str, Any], roles: dict[str, str]) -> Ages:
-    """Age at registration, at exploitation and at entry, from stated ages or the birth date."""
-    get = answers.get
-    born = _day(get(roles["birth_date"])) if "birth_date" in roles else None
-    stated = _int_or_none(get(roles["age"])) if "age" in roles else None
-    when = _int_or_none(get(roles["age_when_trafficked"])) if "age_when_trafficked" in roles else None
-    at_reg = stated  # as forms.ctdc does: a stated (or calculated) age wins
-    at_exp = at_entry = None
-    if born is not None:
-        if at_reg is None and "registration_date" in roles:
-            reg = _day(get(roles["registration_date"]))
-            at_reg = years_between(born, reg) if reg else None
-        if "exploitation_date" in roles:
-            exp = _day(get(roles["exploitation_date"]))
-            at_exp = years_between(born, exp) if exp else None
-        if "recruitment_date" in roles:
-            rec = _day(get(roles["recruitment_date"]))
-            at_entry = years_between(born, rec) if rec else None
-    return Ages(at_reg, when if at_exp is None else at_exp, when if at_entry is None else at_entry)
 
 
 # A step turns one answer into (values, coarser values); pure, so its results are memoised
@@ -303,7 +203,7 @@ def _compute(f: FormField, shares: frozenset[str], date_precision: str,
         def integer(v: Any, shift: int) -> tuple[Values, Values]:
             if isinstance(v, str) and v in _MISSING:
                 return _emit(keys, v), {}
-            n = _int_or_none(v)
+            n = int_or_none(v)
             return (_emit(keys, n), {}) if n is not None else _NOTHING
         return integer
     if f.type in (FieldType.DATE, FieldType.DATETIME):
@@ -422,7 +322,7 @@ def deidentify_summarised(profile: Profile, answers: dict[str, Any], shift_days:
     if profile.derived:
         age = age or ages(answers, profile.roles)
         reg = profile.roles.get("registration_date")
-        day = _day(get(reg)) if reg else None
+        day = day_of(get(reg)) if reg else None
         if day is not None and shift_days:
             day += timedelta(days=shift_days)
         # Ages and a year: few distinct combinations, so each is derived and summarised once.

@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 from sqlalchemy import text
 
+from tipintake.deid.ages import ages
 from tipintake.deid.agreements import Agreement, require_shown
 from tipintake.deid.consent import NO_CONSENT, WITHDRAWN, ineligible_reason, withdrawn_case_ids
-from tipintake.deid.generalise import Profile, ages, compile_profile, deidentify_summarised
+from tipintake.deid.generalise import Profile, compile_profile, deidentify_summarised
 from tipintake.deid.leaks import Scanner, identity_words
 from tipintake.deid.pseudonym import date_shift_days, partner_secret, pseudonym
 from tipintake.deid.report import Blocked, RiskReport
@@ -101,13 +102,18 @@ def build_plan(inputs: Iterable[CaseInput], agreement: Agreement, secret: bytes,
     ``shared`` maps case id → what the partner has; ``pending`` maps case id → pseudonym of
     withdrawal notices queued and not yet sent; ``withdrawn`` holds cases withdrawn by mark.
     """
-    a = assess(inputs, agreement, secret, forms=forms, shared=shared, pending=pending,
-               withdrawn=withdrawn)
+    paused = gc.isenabled()
+    gc.disable()  # across both steps: see assess
     try:
+        a = assess(inputs, agreement, secret, forms=forms, shared=shared, pending=pending,
+                   withdrawn=withdrawn)
         records = _records(a.kept)
     except ValidationError as exc:  # pydantic's message would quote the values: name the places only
         where = sorted({".".join(map(str, e["loc"])) for e in exc.errors(include_input=False)})
         raise RuntimeError(f"a de-identified record does not fit the batch format: {', '.join(where)}") from None
+    finally:
+        if paused:
+            gc.enable()
     ledger = [(case.case_id, case.revision, ps) for case, ps, _values in a.kept]
     return SharePlan(agreement.name, agreement.sha256(), records,
                      [Withdrawal(case=p) for _c, p in a.owed], a.report, ledger, a.owed, now)
