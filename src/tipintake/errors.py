@@ -7,6 +7,8 @@ with status 2; the UI shows it in a message box. Anything else is a failure (exi
 
 from __future__ import annotations
 
+from tipintake.i18n import _
+
 
 class UserError(Exception):
     """A mistake the user can fix; ``str()`` is one readable sentence."""
@@ -24,7 +26,8 @@ class TooManyAttempts(UserError):
     def __init__(self, seconds: int) -> None:
         self.seconds = seconds
         super().__init__(
-            f"Too many wrong passphrases: wait {seconds} seconds before trying again."
+            _("Too many wrong passphrases: wait {seconds} seconds before trying again.").format(
+                seconds=seconds)
         )
 
 
@@ -48,10 +51,16 @@ class FormError(UserError):
         self.line = line
         self.field = field
         self.message = message
-        where = path if line is None else f"{path} line {line}"
-        if field:
-            where += f", field '{field}'"
-        super().__init__(f"{where}: {message}")
+        # Whole sentences per case, so that translators can reorder the parts.
+        if line is None and not field:
+            text = _("{path}: {message}")
+        elif line is None:
+            text = _("{path}, field '{field}': {message}")
+        elif not field:
+            text = _("{path} line {line}: {message}")
+        else:
+            text = _("{path} line {line}, field '{field}': {message}")
+        super().__init__(text.format(path=path, line=line, field=field, message=message))
 
 
 class BatchRejected(UserError):

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from tipintake.errors import UserError
+from tipintake.i18n import _, set_language
 
 # Modules that contribute sub-commands; each has ``register(subparsers)``.
 _COMMAND_MODULES = (
@@ -48,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit status."""
+    language = os.environ.get("TIPINTAKE_LANGUAGE")
+    if language:
+        set_language(language)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -58,12 +63,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"tipintake: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("tipintake: interrupted.", file=sys.stderr)
+        print(_("tipintake: interrupted."), file=sys.stderr)
         return 1
     except Exception as exc:  # noqa: BLE001 - a failure must not print a traceback with data
         print(
-            f"tipintake: the command failed ({type(exc).__name__}). Nothing was changed "
-            "beyond what was already saved; please report this to your administrator.",
+            _("tipintake: the command failed ({kind}). Nothing was changed beyond what was "
+              "already saved; please report this to your administrator.").format(kind=type(exc).__name__),
             file=sys.stderr,
         )
         return 1

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tipintake.errors import UserError
+from tipintake.i18n import _
 from tipintake.paths import default_data_dir
 
 
@@ -35,7 +36,7 @@ def ask_user() -> str:
     if user:
         return user
     if not sys.stdin.isatty():
-        raise UserError("Set TIPINTAKE_USER (or run in a terminal to be asked for the user name).")
+        raise UserError(_("Set TIPINTAKE_USER (or run in a terminal to be asked for the user name)."))
     return input("User: ").strip()
 
 
@@ -45,7 +46,7 @@ def ask_passphrase(prompt: str = "Passphrase: ", env: str = "TIPINTAKE_PASSPHRAS
     if value:
         return value
     if not sys.stdin.isatty():
-        raise UserError(f"Set {env} (or run in a terminal to be asked for it).")
+        raise UserError(_("Set {variable} (or run in a terminal to be asked for it).").format(variable=env))
     return getpass.getpass(prompt)
 
 

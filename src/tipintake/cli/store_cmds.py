@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tipintake.cli.common import add_data_dir, ask_passphrase, ask_user, data_dir, print_json
 from tipintake.errors import UserError
+from tipintake.i18n import _, ngettext
 from tipintake.store.cases import STATUSES, CaseFilter
 from tipintake.store.roles import ROLES
 from tipintake.store.session import Session, Store
@@ -115,11 +116,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     passphrase = ask_passphrase("New passphrase for the administrator: ")
     session, recovery = Store(data_dir(args)).init(args.organisation, admin, passphrase, args.language)
     session.lock()
-    print(f"Created the encrypted store in {data_dir(args)} with administrator '{admin}'.")
+    print(_("Created the encrypted store in {folder} with administrator '{user}'.").format(
+        folder=data_dir(args), user=admin))
     print()
-    print("RECOVERY KEY (shown only now; write it on paper and keep it locked away):")
+    # TRANSLATORS: keep the words RECOVERY KEY in capitals; scripts look for them.
+    print(_("RECOVERY KEY (shown only now; write it on paper and keep it locked away):"))
     print(f"    {recovery}")
-    print("It opens the store if every passphrase is lost. Anyone holding it can read the store.")
+    print(_("It opens the store if every passphrase is lost. Anyone holding it can read the store."))
     return 0
 
 
@@ -127,15 +130,15 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     with signed_in(args) as session:
         new = ask_passphrase(f"Passphrase for {args.name}: ", env="TIPINTAKE_NEW_PASSPHRASE")
         session.users.add(args.name, new, args.role, args.display_name, args.language)
-    print(f"Added user '{args.name}' ({args.role}).")
+    print(_("Added user '{user}' ({role}).").format(user=args.name, role=args.role))
     return 0
 
 
 def cmd_users_list(args: argparse.Namespace) -> int:
     with signed_in(args) as session:
         for user in session.users.list():
-            flags = " (disabled)" if user.disabled else ""
-            flags += " (needs a new passphrase)" if user.must_reset else ""
+            flags = _(" (disabled)") if user.disabled else ""
+            flags += _(" (needs a new passphrase)") if user.must_reset else ""
             print(f"{user.username}\t{user.role}\t{user.language}{flags}")
     return 0
 
@@ -144,7 +147,7 @@ def cmd_users_passwd(args: argparse.Namespace) -> int:
     store = Store(data_dir(args))
     if args.recovery:
         if not args.name:
-            raise UserError("Name the user whose passphrase the recovery key should reset.")
+            raise UserError(_("Name the user whose passphrase the recovery key should reset."))
         session = store.unlock_with_recovery(ask_passphrase("Recovery key: ", env="TIPINTAKE_RECOVERY_KEY"),
                                              args.name)
     else:
@@ -154,21 +157,22 @@ def cmd_users_passwd(args: argparse.Namespace) -> int:
         session.users.passwd(name, ask_passphrase(f"New passphrase for {name}: ", env="TIPINTAKE_NEW_PASSPHRASE"))
     finally:
         session.lock()
-    print(f"Changed the passphrase of '{name}'.")
+    print(_("Changed the passphrase of '{user}'.").format(user=name))
     return 0
 
 
 def cmd_users_remove(args: argparse.Namespace) -> int:
     with signed_in(args) as session:
         session.users.remove(args.name)
-    print(f"Removed user '{args.name}': their passphrase no longer opens the store.")
+    print(_("Removed user '{user}': their passphrase no longer opens the store.").format(user=args.name))
     return 0
 
 
 def cmd_users_disable(args: argparse.Namespace) -> int:
     with signed_in(args) as session:
         session.users.set_disabled(args.name, args.disable)
-    print(f"{'Disabled' if args.disable else 'Enabled'} user '{args.name}'.")
+    message = _("Disabled user '{user}'.") if args.disable else _("Enabled user '{user}'.")
+    print(message.format(user=args.name))
     return 0
 
 
@@ -176,13 +180,14 @@ def _read_answers(path: Path) -> dict:
     try:
         data = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
-        raise UserError(f"{path}: no such file.") from None
+        raise UserError(_("{path}: no such file.").format(path=path)) from None
     except UnicodeDecodeError:
-        raise UserError(f"{path}: not UTF-8 text; save it as UTF-8 JSON.") from None
+        raise UserError(_("{path}: not UTF-8 text; save it as UTF-8 JSON.").format(path=path)) from None
     except json.JSONDecodeError as exc:
-        raise UserError(f"{path} line {exc.lineno}: not valid JSON ({exc.msg}).") from None
+        raise UserError(_("{path} line {line}: not valid JSON ({problem}).").format(
+            path=path, line=exc.lineno, problem=exc.msg)) from None
     if not isinstance(data, dict):
-        raise UserError(f"{path}: expected a JSON object of field name → answer.")
+        raise UserError(_("{path}: expected a JSON object of field name → answer.").format(path=path))
     return data
 
 
@@ -197,9 +202,9 @@ def cmd_cases_add(args: argparse.Namespace) -> int:
         cid, number, prepared = capture.save(session, form, answers, case_id=case_id)
         ref = session.cases.list(CaseFilter(ids=(cid,)), limit=1)[0].reference
     for name in prepared.ambiguous_zawgyi:
-        print(f"Note: field '{name}' may be Zawgyi-encoded Burmese; it was kept as typed. "
-              "Check it in the app.", file=sys.stderr)
-    print(f"Saved case {ref} revision {number}.")
+        print(_("Note: field '{field}' may be Zawgyi-encoded Burmese; it was kept as typed. "
+                "Check it in the app.").format(field=name), file=sys.stderr)
+    print(_("Saved case {reference} revision {number}.").format(reference=ref, number=number))
     return 0
 
 
@@ -239,7 +244,7 @@ def cmd_cases_search(args: argparse.Namespace) -> int:
     for row in rows:
         print(f"{row.reference}\t{row.status}\t{row.form_id}\t{row.updated_at:%Y-%m-%d}")
     if not rows:
-        print("No case contains that text.", file=sys.stderr)
+        print(_("No case contains that text."), file=sys.stderr)
     return 0
 
 
@@ -248,10 +253,12 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         problems = session.verify_audit()
     if problems:
         for p in problems:
-            print(f"audit entry {p.seq}: {p.reason}", file=sys.stderr)
-        print(f"The audit trail is broken in {len(problems)} place(s).", file=sys.stderr)
+            print(_("audit entry {number}: {reason}").format(number=p.seq, reason=p.reason), file=sys.stderr)
+        print(ngettext("The audit trail is broken in {count} place.",
+                       "The audit trail is broken in {count} places.", len(problems)).format(
+            count=len(problems)), file=sys.stderr)
         return 1
-    print("The audit trail is intact.")
+    print(_("The audit trail is intact."))
     return 0
 
 
@@ -269,9 +276,10 @@ def cmd_audit_show(args: argparse.Namespace) -> int:
 def cmd_rekey(args: argparse.Namespace) -> int:
     with signed_in(args) as session:
         recovery = session.rekey(os.environ.get("TIPINTAKE_PASSPHRASE") or ask_passphrase("Your passphrase again: "))
-    print("The database key was replaced. Other users need a new passphrase from an admin "
-          "(`tipintake users passwd NAME`).")
-    print("NEW RECOVERY KEY (the old one no longer works; write this one down):")
+    print(_("The database key was replaced. Other users need a new passphrase from an admin "
+            "(`tipintake users passwd NAME`)."))
+    # TRANSLATORS: keep the words NEW RECOVERY KEY in capitals; scripts look for them.
+    print(_("NEW RECOVERY KEY (the old one no longer works; write this one down):"))
     print(f"    {recovery}")
     return 0
 
@@ -282,7 +290,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from tipintake.forms.synthetic import synthetic_answers
 
     if args.cases < 0:
-        raise UserError("--cases must be zero or more.")
+        raise UserError(_("--cases must be zero or more."))
     store = Store(data_dir(args))
     user = os.environ.get("TIPINTAKE_USER") or "demo"
     passphrase = os.environ.get("TIPINTAKE_PASSPHRASE") or "demo passphrase"
@@ -295,7 +303,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     identity_names = form.identity_fields()
 
     def records():
-        for _ in range(args.cases):
+        for _n in range(args.cases):
             answers = synthetic_answers(form, rng)
             yield {"form_id": form.id, "form_version": str(form.version), "kind": form.id,
                    "identity": {k: v for k, v in answers.items() if k in identity_names},
@@ -306,5 +314,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
         count = session.cases.import_many(records())
     finally:
         session.lock()
-    print(f"Added {count} synthetic cases to {data_dir(args)} (user '{user}').")
+    print(_("Added {count} synthetic cases to {folder} (user '{user}').").format(
+        count=count, folder=data_dir(args), user=user))
     return 0

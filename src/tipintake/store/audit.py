@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from tipintake.i18n import _
+
 GENESIS = "0" * 64
 HEAD_KEY = "audit_head"
 
@@ -75,20 +77,21 @@ def verify(conn: Connection) -> list[Problem]:
     )
     for seq, at, actor, action, otype, oid, detail, prev_hash, digest in rows:
         if seq != expected:
-            problems.append(Problem(expected, f"entries {expected} to {seq - 1} are missing"))
+            problems.append(Problem(expected, _("entries {first} to {last} are missing").format(
+                first=expected, last=seq - 1)))
         if prev_hash != prev:
-            problems.append(Problem(seq, "does not follow the entry before it (removed or reordered)"))
+            problems.append(Problem(seq, _("does not follow the entry before it (removed or reordered)")))
         if _digest(prev_hash, seq, at, actor, action, otype, oid, detail) != digest:
-            problems.append(Problem(seq, "was altered"))
+            problems.append(Problem(seq, _("was altered")))
         prev, expected = digest, seq + 1
         last_seq, last_hash = seq, digest
     head = conn.execute(text("SELECT value FROM settings WHERE key = :k"), {"k": HEAD_KEY}).scalar()
     if head is not None:
         head_seq, head_hash = json.loads(head)
         if (head_seq, head_hash) != (last_seq, last_hash):
-            problems.append(Problem(last_seq + 1, "the newest entries were removed or altered"))
+            problems.append(Problem(last_seq + 1, _("the newest entries were removed or altered")))
     elif last_seq:
-        problems.append(Problem(0, "the chain head is missing"))
+        problems.append(Problem(0, _("the chain head is missing")))
     return problems
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError
 
 from tipintake.errors import NotFound, UserError
+from tipintake.i18n import _
 from tipintake.store import audit
 from tipintake.store.roles import Permission
 from tipintake.store.search import index_case, search_case_ids, searchable_text
@@ -150,7 +151,8 @@ class CaseService:
 
         self.s.require(Permission.CREATE if case_id is None else Permission.EDIT)
         if status is not None and status not in STATUSES:
-            raise UserError(f"Unknown status '{status}': choose one of {', '.join(STATUSES)}.")
+            raise UserError(_("Unknown status '{status}': choose one of {choices}.").format(
+                status=status, choices=", ".join(STATUSES)))
         at = now()
         uid = self.s.user.id
         with self.s.engine.begin() as conn:
@@ -162,7 +164,7 @@ class CaseService:
                 row = conn.execute(text("SELECT revision_count FROM cases WHERE id = :i"),
                                    {"i": case_id}).first()
                 if row is None:
-                    raise NotFound("There is no such case.")
+                    raise NotFound(_("There is no such case."))
                 number, action = row.revision_count + 1, "update"
                 conn.execute(
                     text("UPDATE cases SET updated_at = :t, updated_by = :u, revision_count = :n, "
@@ -188,7 +190,7 @@ class CaseService:
 
     def _insert_case(self, conn: Connection, case_id: str, form_id: str, status: str,
                      language: str | None, at: datetime) -> None:
-        for _ in range(10):
+        for _attempt in range(10):
             try:
                 with conn.begin_nested():
                     conn.execute(
@@ -208,13 +210,14 @@ class CaseService:
 
         self.s.require(Permission.EDIT)
         if status not in STATUSES:
-            raise UserError(f"Unknown status '{status}': choose one of {', '.join(STATUSES)}.")
+            raise UserError(_("Unknown status '{status}': choose one of {choices}.").format(
+                status=status, choices=", ".join(STATUSES)))
         with self.s.engine.begin() as conn:
             done = conn.execute(text("UPDATE cases SET status = :s, updated_at = :t, updated_by = :u "
                                      "WHERE id = :i"),
                                 {"s": status, "t": now(), "u": self.s.user.id, "i": case_id})
             if not done.rowcount:
-                raise NotFound("There is no such case.")
+                raise NotFound(_("There is no such case."))
             audit.append(conn, self.s.user.username, "status", "case", case_id, {"status": status})
 
     # -- reading ---------------------------------------------------------------
@@ -240,7 +243,7 @@ class CaseService:
             found = conn.execute(text("SELECT id FROM cases WHERE id = :v OR reference = :r"),
                                  {"v": reference_or_id, "r": reference_or_id.upper()}).scalar()
         if found is None:
-            raise NotFound(f"There is no case '{reference_or_id}'.")
+            raise NotFound(_("There is no case '{reference}'.").format(reference=reference_or_id))
         return found
 
     def show(self, case_id: str) -> CaseDetail:
@@ -249,7 +252,7 @@ class CaseService:
         with self.s.engine.connect() as conn:
             row = conn.execute(text(f"{_LIST_SQL} WHERE c.id = :i"), {"i": case_id}).first()
             if row is None:
-                raise NotFound("There is no such case.")
+                raise NotFound(_("There is no such case."))
             language = conn.execute(text("SELECT interview_language FROM cases WHERE id = :i"),
                                     {"i": case_id}).scalar()
             revs = conn.execute(
@@ -381,7 +384,7 @@ class DraftService:
                 text("SELECT id, case_id, form_id, form_version, page, updated_at, answers FROM drafts "
                      "WHERE id = :d AND user_id = :u"), {"d": draft_id, "u": self.s.user.id}).first()
         if row is None:
-            raise NotFound("There is no such draft.")
+            raise NotFound(_("There is no such draft."))
         return DraftInfo(*row[:5], _dt(row[5])), json.loads(row[6])
 
     def discard(self, draft_id: str) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
 from tipintake.errors import WrongPassphrase
+from tipintake.i18n import _
 
 DB_FILE = "tipintake.db"
 
@@ -29,7 +30,7 @@ class KeyHolder:
 
     def pragma(self) -> str:
         if not any(self._key):
-            raise WrongPassphrase("The store is locked: sign in again.")
+            raise WrongPassphrase(_("The store is locked: sign in again."))
         return f"PRAGMA key = \"x'{self._key.hex()}'\""
 
     def raw(self) -> bytes:
@@ -57,7 +58,7 @@ def connect_raw(path: Path, key: KeyHolder | None) -> sqlcipher3.Connection:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlcipher3.DatabaseError:
         conn.close()
-        raise WrongPassphrase("The user name or passphrase is not right.") from None
+        raise WrongPassphrase(_("The user name or passphrase is not right.")) from None
     _tune(conn)
     return conn
 

@@ -21,6 +21,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from tipintake.errors import UserError, WrongPassphrase
+from tipintake.i18n import _
 from tipintake.store.atomic import write_atomic
 
 SLOT_FILE = "keyslots.json"
@@ -91,7 +92,7 @@ def unwrap(slot: Slot, secret: str) -> bytes:
             base64.b64decode(slot.nonce), base64.b64decode(slot.wrapped), slot.aad()
         )
     except InvalidTag:
-        raise WrongPassphrase("The user name or passphrase is not right.") from None
+        raise WrongPassphrase(_("The user name or passphrase is not right.")) from None
 
 
 def new_recovery_key() -> str:
@@ -107,7 +108,7 @@ def normalise_recovery_key(text: str) -> str:
     cleaned = cleaned.translate(str.maketrans({"0": "O", "1": "I", "8": "B"}))
     if len(cleaned) != 32 or any(ch not in _B32 for ch in cleaned):
         raise UserError(
-            "That is not a recovery key: it has 32 letters and digits in groups of four."
+            _("That is not a recovery key: it has 32 letters and digits in groups of four.")
         )
     return "-".join(cleaned[i : i + 4] for i in range(0, 32, 4))
 
@@ -136,7 +137,8 @@ class SlotFile:
             }
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise UserError(
-                f"The key file {self.path} is missing or damaged: restore it from a backup."
+                _("The key file {path} is missing or damaged: restore it from a backup.").format(
+                    path=self.path)
             ) from exc
 
     def save(self, slots: dict[str, Slot]) -> None:

@@ -19,6 +19,7 @@ import sqlcipher3
 from sqlalchemy import Engine, text
 
 from tipintake.errors import NotInitialised, PermissionDenied, UserError, WrongPassphrase
+from tipintake.i18n import _
 from tipintake.store import audit, keyslots
 from tipintake.store.engine import DB_FILE, KeyHolder, open_engine
 from tipintake.store.keyslots import RECOVERY_SLOT, SlotFile
@@ -38,8 +39,8 @@ def check_passphrase(passphrase: str) -> None:
     """Refuse passphrases too short to survive a lost laptop."""
     if len(passphrase) < MIN_PASSPHRASE:
         raise UserError(
-            f"The passphrase is too short: use at least {MIN_PASSPHRASE} characters, "
-            "for example four unrelated words."
+            _("The passphrase is too short: use at least {count} characters, "
+              "for example four unrelated words.").format(count=MIN_PASSPHRASE)
         )
 
 
@@ -69,7 +70,8 @@ class Store:
     def user_names(self) -> list[str]:
         """Users who can unlock (for the unlock screen)."""
         if not self.exists():
-            raise NotInitialised(f"No store in {self.data_dir}: run `tipintake init` first.")
+            raise NotInitialised(
+                _("No store in {folder}: run `tipintake init` first.").format(folder=self.data_dir))
         return self.slots.user_names()
 
     def init(
@@ -77,7 +79,7 @@ class Store:
     ) -> tuple[Session, str]:
         """Create the store; returns the admin's session and the recovery key (show it once)."""
         if self.exists() or self.db_path.exists():
-            raise UserError(f"A store already exists in {self.data_dir}.")
+            raise UserError(_("A store already exists in {folder}.").format(folder=self.data_dir))
         check_passphrase(passphrase)
         check_username(admin)
         keyslots.ensure_private_dir(self.data_dir)
@@ -111,7 +113,7 @@ class Store:
             if slot is None:
                 # Same cost and message as a wrong passphrase: user names are not probed.
                 keyslots.KdfParams().derive(passphrase)
-                raise WrongPassphrase("The user name or passphrase is not right.")
+                raise WrongPassphrase(_("The user name or passphrase is not right."))
             key = keyslots.unwrap(slot, passphrase)
         except WrongPassphrase:
             self.lockout.failed(username)
@@ -127,13 +129,14 @@ class Store:
             key = keyslots.unwrap(slots[RECOVERY_SLOT], keyslots.normalise_recovery_key(recovery_key))
         except WrongPassphrase:
             self.lockout.failed(RECOVERY_SLOT)
-            raise WrongPassphrase("The recovery key is not right.") from None
+            raise WrongPassphrase(_("The recovery key is not right.")) from None
         self.lockout.succeeded(RECOVERY_SLOT)
         return self._open(key, as_user, "unlock_recovery", allow_missing_slot=True)
 
     def _slots(self) -> dict[str, keyslots.Slot]:
         if not self.exists():
-            raise NotInitialised(f"No store in {self.data_dir}: run `tipintake init` first.")
+            raise NotInitialised(
+                _("No store in {folder}: run `tipintake init` first.").format(folder=self.data_dir))
         return self.slots.load()
 
     def _open(self, key: bytes, username: str, action: str, allow_missing_slot: bool = False) -> Session:
@@ -147,9 +150,9 @@ class Store:
                          "FROM users WHERE username = :u"), {"u": username}
                 ).first()
                 if row is None or row.removed:
-                    raise WrongPassphrase("The user name or passphrase is not right.")
+                    raise WrongPassphrase(_("The user name or passphrase is not right."))
                 if row.disabled:
-                    raise UserError("This account is disabled: ask an administrator.")
+                    raise UserError(_("This account is disabled: ask an administrator."))
                 audit.append(conn, username, action, "user", str(row.id))
         except BaseException:
             engine.dispose()
@@ -163,14 +166,15 @@ def check_username(name: str) -> None:
     """User names are short, printable and not the reserved recovery name."""
     if not name or len(name) > 64 or name == RECOVERY_SLOT or not name.isprintable() or name.strip() != name:
         raise UserError(
-            "A user name has 1 to 64 visible characters, no spaces at either end, "
-            f"and cannot be '{RECOVERY_SLOT}'."
+            _("A user name has 1 to 64 visible characters, no spaces at either end, "
+              "and cannot be '{reserved}'.").format(reserved=RECOVERY_SLOT)
         )
 
 
 def check_role(role: str) -> None:
     if role not in ROLES:
-        raise UserError(f"Unknown role '{role}': choose one of {', '.join(ROLES)}.")
+        raise UserError(_("Unknown role '{role}': choose one of {choices}.").format(
+            role=role, choices=", ".join(ROLES)))
 
 
 class Session:
@@ -195,7 +199,8 @@ class Session:
     def require(self, permission: Permission) -> None:
         if not self.can(permission):
             raise PermissionDenied(
-                f"Your role ({self.user.role}) does not allow this ({permission.value})."
+                _("Your role ({role}) does not allow this ({permission}).").format(
+                    role=self.user.role, permission=permission.value)
             )
 
     def audit(self, action: str, object_type: str = "", object_id: str = "",
@@ -252,7 +257,8 @@ class Session:
         except sqlcipher3.OperationalError:
             conn.close()
             self.engine = open_engine(self.store.db_path, self._key)
-            raise UserError("The store is open in another window or program: close it and try again.") from None
+            raise UserError(
+                _("The store is open in another window or program: close it and try again.")) from None
         conn.close()
         self._key.wipe()
         self._key = KeyHolder(new_key)

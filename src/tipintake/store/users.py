@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import text
 
 from tipintake.errors import NotFound, UserError
+from tipintake.i18n import _
 from tipintake.store import audit, keyslots
 from tipintake.store.roles import Permission
 
@@ -49,7 +50,7 @@ class UserService:
         for user in self.list():
             if user.username == username:
                 return user
-        raise NotFound(f"There is no user '{username}'.")
+        raise NotFound(_("There is no user '{user}'.").format(user=username))
 
     def add(self, username: str, passphrase: str, role: str, display_name: str = "",
             language: str = "en") -> UserInfo:
@@ -60,13 +61,13 @@ class UserService:
         check_role(role)
         check_passphrase(passphrase)
         if username in self.s.store.slots.load():
-            raise UserError(f"A user '{username}' already exists.")
+            raise UserError(_("A user '{user}' already exists.").format(user=username))
         slot = keyslots.wrap(username, passphrase, self.s.database_key())
         with self.s.engine.begin() as conn:
             existing = conn.execute(text("SELECT removed FROM users WHERE username = :u"),
                                     {"u": username}).first()
             if existing is not None and not existing.removed:
-                raise UserError(f"A user '{username}' already exists.")
+                raise UserError(_("A user '{user}' already exists.").format(user=username))
             if existing is not None:
                 conn.execute(text("UPDATE users SET role = :r, display_name = :d, language = :l, "
                                   "disabled = 0, removed = 0, must_reset = 0 WHERE username = :u"),
@@ -136,4 +137,4 @@ class UserService:
 
     def _refuse_self(self, username: str) -> None:
         if username == self.s.user.username:
-            raise UserError("You cannot disable, remove or change the role of your own account.")
+            raise UserError(_("You cannot disable, remove or change the role of your own account."))
