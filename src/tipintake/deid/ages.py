@@ -83,6 +83,11 @@ class Ages:
 _DAY_CACHE: dict[str, date | None] = {}
 
 
+def forget_dates() -> None:
+    """Empty the date cache (it holds birth dates: kept no longer than one plan)."""
+    _DAY_CACHE.clear()
+
+
 def day_of(value: Any) -> date | None:
     """:func:`parse_day`, remembering each distinct string (dates repeat across cases)."""
     # Dates repeat across cases; parsing each distinct string once keeps ages() cheap.

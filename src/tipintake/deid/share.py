@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 from sqlalchemy import text
 
-from tipintake.deid.ages import ages
+from tipintake.deid.ages import ages, forget_dates
 from tipintake.deid.agreements import Agreement, require_shown
 from tipintake.deid.consent import NO_CONSENT, WITHDRAWN, ineligible_reason, withdrawn_case_ids
 from tipintake.deid.generalise import Profile, compile_profile, deidentify_summarised
@@ -159,6 +159,7 @@ def assess(inputs: Iterable[CaseInput], agreement: Agreement, secret: bytes, *,
         return _assess(inputs, agreement, secret, forms=forms, shared=shared, pending=pending,
                        withdrawn=withdrawn)
     finally:
+        forget_dates()
         if paused:
             gc.enable()
 
