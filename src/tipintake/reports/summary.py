@@ -9,6 +9,7 @@ or changed cases. ``clear_cache()`` forgets them (the app calls it when it locks
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 from collections.abc import Callable, Iterable
@@ -105,9 +106,41 @@ def gap_key(form_id: str, name: str, status: str) -> str:
     return found
 
 
+_fact_keys: dict[str, dict[str, str]] = {}
+
+
+class _AbsentKeys(dict):
+    """Field name → gap key for "no answer" in one form, filled on first use of each name."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__()
+        self.form_id = form_id
+
+    def __missing__(self, name: str) -> str:
+        found = self[name] = gap_key(self.form_id, name, NO_ANSWER)
+        return found
+
+
+_absent_keys: dict[str, _AbsentKeys] = {}
+
+
 def fact_key(figure: str, code: str) -> str:
     """One shared string per (figure, code), e.g. ("gender", "Feminine")."""
-    return gap_key(figure, code, "")
+    table = _fact_keys.get(figure)
+    if table is None:
+        table = _fact_keys.setdefault(figure, {})
+    found = table.get(code)
+    if found is None:
+        found = table.setdefault(code, gap_key(figure, code, ""))
+    return found
+
+
+def _absent(form_id: str) -> _AbsentKeys:
+    """The "no answer" gap keys of one form."""
+    table = _absent_keys.get(form_id)
+    if table is None:
+        table = _absent_keys.setdefault(form_id, _AbsentKeys(form_id))
+    return table
 
 
 def split_gap(key: str) -> tuple[str, str, str]:
@@ -227,7 +260,7 @@ def summarise(case_id: str, reference: str, form_id: str, created: str,
         if plan is None:
             continue
         quality = plan.quality_set
-        gaps.extend(gap_key(fid, name, NO_ANSWER) for name in quality.difference(ctx))
+        gaps.extend(map(_absent(fid).__getitem__, quality.difference(ctx)))
         for name, value in ctx.items():
             cls = value.__class__
             if (cls is str and value and value not in _MISSING) or cls is int or name not in quality:
@@ -299,13 +332,22 @@ def _update(conn: Any, cached: dict[str, tuple[int, CaseSummary]], cases: list[A
         return
     # Few changes: read just those cases; many: one scan of the table is cheaper.
     ids = None if len(stale) > 2000 else [c[0] for c in stale]
-    contexts = _latest_contexts(conn, ids, progress, total)
-    today = date.today().isoformat()
-    for i, (cid, ref, form_id, count, created) in enumerate(stale, 1):
-        created_text = created if isinstance(created, str) else created.isoformat()
-        cached[cid] = (count, summarise(cid, ref, form_id, created_text, contexts.get(cid, {}), today))
-        if progress and i % _PROGRESS_EVERY == 0:
-            progress(total + i, total * 2)
+    # Millions of small containers are created and none form cycles: the cyclic garbage
+    # collector would re-scan all of them again and again (about half the cold pass).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        contexts = _latest_contexts(conn, ids, progress, total)
+        today = date.today().isoformat()
+        for i, (cid, ref, form_id, count, created) in enumerate(stale, 1):
+            created_text = created if isinstance(created, str) else created.isoformat()
+            cached[cid] = (count, summarise(cid, ref, form_id, created_text, contexts.get(cid, {}), today))
+            if progress and i % _PROGRESS_EVERY == 0:
+                progress(total + i, total * 2)
+    finally:
+        if was_enabled:
+            gc.enable()
+
 
 
 def _refresh(conn: Any, cached: dict[str, tuple[int, CaseSummary]], progress: Progress | None,
