@@ -26,6 +26,7 @@ from tipintake.ui.qt import (
     QMessageBox,
     QStackedWidget,
     Qt,
+    QTimer,
     QToolBar,
     QWidget,
 )
@@ -57,6 +58,9 @@ class MainWindow(Retranslatable, QMainWindow):
             self.nav.addItem("")
         self.nav.currentRowChanged.connect(self._show_row)
         self.nav.setCurrentRow(0)
+        for entry in self.registered:  # a page that works unseen is built soon after sign-in
+            if entry.background:
+                QTimer.singleShot(2000, self, lambda key=entry.key: self.page(key))
         central = QWidget()
         row = QHBoxLayout(central)
         row.addWidget(self.nav)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from tipintake.i18n import _
 from tipintake.store.roles import Permission
+from tipintake.ui.share_tasks import page_available as share_available
 
 if TYPE_CHECKING:
     from tipintake.store.session import Session
@@ -32,6 +33,7 @@ class Page:
     module: str
     widget: str
     available: Callable[[Session], bool] = lambda session: True
+    background: bool = False  # built soon after sign-in: it works unseen (sharing's automatic attempt)
 
     def build(self, main: MainWindow) -> QWidget:
         """The page's widget (its module is imported only now: faster start-up)."""
@@ -47,4 +49,5 @@ PAGES: list[Page] = [
          lambda s: s.can(Permission.MANAGE_USERS)),
     Page("dashboard", lambda: _("Das&hboard"), "tipintake.ui.reports.dashboard_page", "DashboardPage"),
     Page("quality", lambda: _("Data &quality"), "tipintake.ui.reports.quality_page", "QualityPage"),
+    Page("share", lambda: _("&Share"), "tipintake.ui.share_view", "SharePage", share_available, background=True),
 ]

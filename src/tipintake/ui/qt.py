@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -85,7 +86,7 @@ from PySide6.QtWidgets import (
 __all__ = [
     "QAbstractItemView", "QAbstractTableModel", "QAction", "QActionGroup", "QApplication",
     "QButtonGroup", "QCheckBox", "QCloseEvent", "QColor", "QComboBox", "QCoreApplication", "QDate",
-    "QDialog", "QDialogButtonBox", "QEvent", "QFont", "QFormLayout", "QFrame",
+    "QDialog", "QDialogButtonBox", "QEvent", "QFileDialog", "QFont", "QFormLayout", "QFrame",
     "QGridLayout", "QGroupBox", "QGuiApplication", "QHBoxLayout", "QHeaderView",
     "QInputEvent", "QInputMethodEvent",
     "QItemSelectionModel", "QKeySequence", "QLabel", "QLineEdit", "QListWidget",
