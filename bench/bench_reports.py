@@ -6,7 +6,9 @@ Figures, all in one run on that encrypted store:
 - baseline: read every case's latest revision row (decrypt + fetch, no JSON, no maths);
 - baseline + ``json.loads`` of every context (the cost of looking at the answers at all);
 - SQL ``json_extract`` aggregation of the dashboard dimensions inside SQLCipher;
-- cold: dashboard + data quality with an empty summary cache (one pass over the JSON);
+- first ever: dashboard + data quality with no saved summaries (one pass over the JSON,
+  then the snapshot is saved in the encrypted store);
+- new session: the same with the in-memory cache empty, starting from the saved snapshot;
 - warm: the same again (only new or changed revisions are read: the usual case in the app);
 
 and the ratios to the baseline. Target: dashboard + data quality < 1 s (warm), cold
@@ -115,9 +117,15 @@ def main() -> int:
         base = min(timed(read_rows) for _ in range(3))
         parse = min(timed(read_and_parse) for _ in range(2))
         sql = timed(sql_json_extract)
+        with session.engine.begin() as conn:  # as on the very first report of a store
+            conn.execute(text("DELETE FROM report_cache"))
         clear_cache()
-        cold = timed(figures)
+        first = timed(figures)  # summarises every case and saves the summaries
+        clear_cache()
+        cold = timed(figures)  # a new session: starts from the saved summaries
         warm = min(timed(figures) for _ in range(3))
+        with session.engine.begin() as conn:
+            conn.execute(text("DELETE FROM report_cache"))
         clear_cache()
         only_summaries = timed(lambda: summaries(session, ReportFilter()))
         one_new = timed(lambda: _save_one_and_refresh(session, figures))
@@ -137,11 +145,11 @@ def main() -> int:
     line("read + json.loads of every context", parse)
     line("SQL json_extract: 4 dimensions + 2 multi-selects", sql)
     line("summaries only (read + parse + summarise, cold)", only_summaries)
-    line("dashboard + data quality, cold cache", cold, True)
+    line("dashboard + data quality, first ever (summarise + save all)", first)
+    line("dashboard + data quality, new session (saved summaries)", cold, True)
     line("dashboard + data quality, warm cache", warm, True)
     line("one case saved, then dashboard + data quality", one_new, True)
-    warm = warm[0]
-    return 0 if warm < 1.0 else 1
+    return 0 if max(warm[0], cold[0]) < 1.0 else 1
 
 
 if __name__ == "__main__":

@@ -374,6 +374,8 @@ def summaries(session: Session, flt: ReportFilter | None = None,
               progress: Progress | None = None) -> list[CaseSummary]:
     """Summaries of every case in the filter, read from the encrypted store (cached)."""
     key = str(session.store.db_path)
+    today = date.today().isoformat()
+    rewrite = False
     with session.engine.connect() as conn:
         # Every save bumps a revision count and updated_at: an unchanged fingerprint
         # means the cached summaries are current and the cases table need not be read.
@@ -390,9 +392,21 @@ def summaries(session: Session, flt: ReportFilter | None = None,
                 if held_print == fingerprint:
                     cached = held
                 else:
-                    cached = _refresh(conn, dict(held), progress, held_print, fingerprint)
+                    from tipintake.reports import persist
+
+                    saved = not held
+                    if saved:  # first report of this process: start from the saved snapshot
+                        held_print, held = persist.load(conn, today)
+                    if held_print == fingerprint:
+                        cached = held
+                    else:
+                        cached = _refresh(conn, dict(held), progress, held_print, fingerprint)
+                        changed = sum(1 for cid, v in cached.items() if held.get(cid) is not v)
+                        rewrite = saved and changed or changed >= persist.REWRITE_AFTER
                     with _lock:
                         _cache[key] = (fingerprint, cached)
+    if rewrite:
+        persist.save(session.engine, fingerprint, cached, today)
     if progress:
         progress(1, 1)
     if flt is None or flt == ReportFilter():

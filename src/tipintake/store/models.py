@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -188,3 +189,19 @@ class OutboxBatch(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     __table_args__ = (UniqueConstraint("partner", "sequence"),)
+
+
+class ReportCache(Base):
+    """A snapshot of derived, non-identifying report facts, so reports start fast.
+
+    Only codes, dates and counts (no identity, no free text). Cases changed since the
+    snapshot are summarised again when it is read; it is rewritten after large changes.
+    """
+
+    __tablename__ = "report_cache"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    format: Mapped[str] = mapped_column(String(32))
+    fingerprint: Mapped[str] = mapped_column(Text)  # JSON of the cases-table fingerprint
+    computed_on: Mapped[str] = mapped_column(String(10))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
