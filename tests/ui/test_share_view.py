@@ -131,9 +131,12 @@ def test_the_first_share_needs_the_agreement_accepted_and_the_audit_trail_record
 def test_send_now_delivers_to_the_hub_and_the_status_turns_to_confirmed(installed, controller, qtbot, hubcount):
     _window, page = open_share(controller, qtbot)
     accept(page, qtbot)
+    stages = []
+    page.relay.progressed.connect(lambda p: stages.append(p.stage))
     page.send_button.click()
     assert page.progress.isVisible() and not page.send_button.isEnabled()
     wait_ops(qtbot)
+    assert "building" in stages and "sending" in stages  # the bar moved on the GUI thread
     assert hubcount(installed.hub) == 12
     status = page.state.status
     assert (status.pending, status.delivered, status.acknowledged) == (0, 0, 1)
@@ -200,6 +203,14 @@ def test_the_poll_runs_while_unlocked_and_lock_clears_the_page(installed, contro
     del window
 
 
+def test_the_share_page_is_built_soon_after_sign_in_so_that_it_polls_unseen(installed, controller, qtbot):
+    window = controller.open_session(controller.store.unlock(ADMIN, ADMIN_PASS))
+    qtbot.waitUntil(lambda: "share" in window.built, timeout=5000)
+    page = window.built["share"]
+    assert page.poll.isActive() and not page.loaded  # nothing read before it is looked at
+    assert window.stack.currentWidget() is window.page("cases")
+
+
 def test_a_viewer_has_no_share_page_and_a_case_manager_has(installed, controller, qtbot):
     session = controller.store.unlock(ADMIN, ADMIN_PASS)
     session.users.add("visitor", "quiet river orange lantern", "viewer")
@@ -232,6 +243,26 @@ def test_no_agreement_means_no_share_page_for_a_case_manager(store, controller):
     session.lock()
     window = controller.open_session(store.unlock("manager", "bright mountain cedar path"))
     assert "share" not in [p.key for p in window.registered]
+
+
+def test_a_broken_agreement_file_is_one_sentence_naming_the_file(installed, controller, qtbot):
+    (installed.data_dir / PARTNERS_DIR / "broken.yaml").write_text("name: broken\npurpose: [\n", "utf-8")
+    _window, page = open_share(controller, qtbot)
+    page.partner.setCurrentIndex(page.partner.findText("broken"))
+    wait_ops(qtbot)
+    assert "broken.yaml" in page.error.text() and "\n" not in page.error.text()
+    assert not page.export_button.isEnabled() and page.agreement_panel.values() == {}
+    page.partner.setCurrentIndex(page.partner.findText(PARTNER))  # the good partner still works
+    wait_ops(qtbot)
+    assert page.agreement_panel.values()["Hub:"] == installed.server.url and not page.error.text()
+
+
+def test_the_page_follows_a_change_of_language(installed, controller, qtbot):
+    _window, page = open_share(controller, qtbot)
+    controller.switch_language("th")
+    qtbot.wait(50)
+    assert page.send_button.text() and page.risk_panel.lines.text()
+    assert len(page.agreement_panel.values()) == len(page.state.agreement.summary())
 
 
 def test_the_navigation_check_knows_where_agreements_live():

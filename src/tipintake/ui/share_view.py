@@ -75,7 +75,7 @@ class SharePage(Retranslatable, QWidget):
         self.relay.progressed.connect(self._progress)
         self.partner = QComboBox()
         self.partner.setObjectName("partner")
-        self.partner.currentIndexChanged.connect(lambda _i: self.load_current())
+        self.partner.currentIndexChanged.connect(self._partner_changed)
         self.partner_label = QLabel()
         self.partner_label.setBuddy(self.partner)
         self.add_button = QPushButton()
@@ -223,6 +223,10 @@ class SharePage(Retranslatable, QWidget):
         index = self.partner.findText(name)
         if index >= 0:
             self.partner.setCurrentIndex(index)
+
+    def _partner_changed(self, _index: int) -> None:
+        self._say()  # messages were about the partner shown before
+        self.load_current()
 
     def load_current(self) -> None:
         """Read the chosen partner's agreement and status, then its risk report, in the pool."""
