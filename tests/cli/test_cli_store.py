@@ -189,3 +189,14 @@ def test_cases_add_with_invalid_answers_names_the_field_and_saves_nothing(data, 
     assert "Field '" in err and "Traceback" not in err
     assert main(["cases", "list", "--json", "--data-dir", str(folder)]) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+def test_a_missing_optional_part_names_the_extra_to_install(monkeypatch, capsys, tmp_path):
+    import tipintake.cli.store_cmds as cmds
+
+    def needs_hub(args):
+        raise ModuleNotFoundError("No module named 'starlette'", name="starlette")
+
+    monkeypatch.setattr(cmds, "cmd_users_list", needs_hub)
+    assert main(["users", "list", "--data-dir", str(tmp_path)]) == 2
+    assert "tipintake[hub]" in capsys.readouterr().err

@@ -62,14 +62,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"tipintake: {exc}", file=sys.stderr)
         return exc.exit_code
+    except ModuleNotFoundError as exc:
+        extra = _EXTRAS.get((exc.name or "").split(".")[0])
+        if extra is None:
+            report_failure(exc)
+            return 1
+        print(_("tipintake: this installation has no {part}; install it with "
+                "`pip install tipintake[{extra}]`.").format(part=extra[1], extra=extra[0]),
+              file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(_("tipintake: interrupted."), file=sys.stderr)
         return 1
     except Exception as exc:  # noqa: BLE001 - a failure must not print a traceback with data
-        print(
-            _("tipintake: the command failed ({kind}). Nothing was changed beyond what was "
-              "already saved; please report this to your administrator.").format(kind=type(exc).__name__),
-            file=sys.stderr,
-        )
+        report_failure(exc)
         return 1
     return int(result or 0)
+
+
+# Optional parts of the package: the module that is missing → (extra, what it provides).
+_EXTRAS = {
+    "starlette": ("hub", "partner hub server"),
+    "uvicorn": ("hub", "partner hub server"),
+    "psycopg": ("hub", "PostgreSQL support for the hub"),
+    "PySide6": ("gui", "desktop app"),
+}
+
+
+def report_failure(exc: BaseException) -> None:
+    """Report a failure in one sentence (the traceback could hold answers)."""
+    print(
+        _("tipintake: the command failed ({kind}). Nothing was changed beyond what was "
+          "already saved; please report this to your administrator.").format(kind=type(exc).__name__),
+        file=sys.stderr,
+    )
