@@ -237,6 +237,28 @@ def test_an_administrator_adds_the_first_agreement_on_the_page(desk, controller,
     assert audit_actions(window.session, "agreement_added")
 
 
+def test_a_changed_agreement_is_shown_again_before_the_next_share(installed, controller, qtbot, monkeypatch,
+                                                                   tmp_path):
+    from tipintake.ui import share_view
+
+    _window, page = open_share(controller, qtbot)
+    accept(page, qtbot)
+    changed = tmp_path / "changed.yaml"
+    doc = yaml.safe_load(installed.file.read_text("utf-8"))
+    doc["retention"]["period"] = "2 years"
+    changed.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    asked = []
+    monkeypatch.setattr(share_view.QMessageBox, "question",
+                        lambda *args: asked.append(args) or share_view.QMessageBox.StandardButton.Yes)
+    page.ask_file = lambda: changed
+    page.add_agreement()
+    wait_ops(qtbot)
+    assert asked  # replacing asks first
+    assert page.agreement_panel.values()["Retention at the partner:"] == "2 years"
+    assert not page.state.shown and not page.send_button.isEnabled()
+    assert page.agreement_panel.accept_button.isVisibleTo(page)
+
+
 def test_no_agreement_means_no_share_page_for_a_case_manager(store, controller):
     session = store.unlock(ADMIN, ADMIN_PASS)
     session.users.add("manager", "bright mountain cedar path", "case_manager")

@@ -323,9 +323,9 @@ class SharePage(Retranslatable, QWidget):
                        on_done=self._installed, on_error=self._fail)
 
     def _installed(self, agreement: Any) -> None:
+        self.select(agreement.name)  # first: choosing a partner clears the messages
         self._say(_("Added the agreement with partner '{name}'. It will be shown before the first share.")
                   .format(name=agreement.name))
-        self.select(agreement.name)
 
     # -- transfers -------------------------------------------------------------
     def send_now(self) -> None:
