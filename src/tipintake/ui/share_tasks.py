@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from tipintake.sync.progress import ProgressCallback
     from tipintake.sync.service import PartnerStatus, PartnerSync
 
-# None: the sync layer's patient defaults (six attempts, up to 30 s apart); tests set a quick one.
+# None: a policy for a person waiting at the screen (see _policy); tests set a quick one.
 RETRY_POLICY: RetryPolicy | None = None
 # deid.agreements.PARTNERS_DIR, repeated so that building the navigation imports no deid code
 # (pydantic, pyrage); a test checks that the two agree.
@@ -70,7 +70,16 @@ def partner_sync(session: Session, name: str) -> PartnerSync:
     """The sync service for one partner, with the page's retry policy."""
     from tipintake.sync.service import PartnerSync
 
-    return PartnerSync(session, name, policy=RETRY_POLICY)
+    return PartnerSync(session, name, policy=RETRY_POLICY or _policy())
+
+
+def _policy() -> RetryPolicy:
+    """Three tries within about 20 s: someone is waiting at the screen, and the automatic
+    attempt comes back anyway when the hub is reachable (the command line keeps the sync
+    layer's patient defaults: six tries up to 30 s apart)."""
+    from tipintake.sync.http import RetryPolicy
+
+    return RetryPolicy(attempts=3, cap=5.0, connect_timeout=5.0)
 
 
 def load_partner(session: Session, name: str) -> PartnerState:
