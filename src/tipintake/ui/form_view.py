@@ -171,13 +171,23 @@ class FormWindow(Retranslatable, QWidget):
         changed = self.state.set(name, widget.value())
         self.touched.add(name)
         self.dirty = True
-        self.refresh(changed | {name})
+        self.refresh(changed | {name} | self.cascading(name))
         lang_field = self.spec.by_role("interview_language")
         if lang_field is not None and name == lang_field.name and widget.value() in LANGUAGES:
             self.chrome.set_form_language(widget.value())
 
+    def cascading(self, name: str) -> set[str]:
+        """Lists whose choice filter reads ``name``, directly or through other answers.
+
+        The same dependency graph that drives relevance: a filtered list whose answer is
+        blank changes neither value nor relevance, so ``FormState.set`` would not name it.
+        """
+        prog = self.state.prog
+        return {n for n in prog.affected([name]) if n != name and prog.by_name[n].choice_filter is not None}
+
     def refresh(self, names: set[str]) -> None:
-        """Visibility, computed values and errors of ``names``."""
+        """Visibility, computed values, errors and offered choices of ``names``."""
+        cleared: list[str] = []
         for name in names:
             widget = self.widgets.get(name)
             if widget is None:
@@ -191,9 +201,14 @@ class FormWindow(Retranslatable, QWidget):
                 widget.show_error(self.state.error(name))
                 if isinstance(widget, RepeatField):
                     widget.show_entry_errors(self.state.errors)
-            if widget.field.choice_filter:
-                allowed = {c.value for c in self.state.choices(name)}
-                getattr(widget, "set_allowed", lambda _a: None)(allowed)
+            set_choices = getattr(widget, "set_choices", None)
+            if widget.field.choice_filter and set_choices is not None and set_choices(self.state.choices(name)):
+                cleared.append(name)
+        for name in cleared:
+            # An answer the changed filter no longer allows was cleared by its widget (which
+            # says so): the form forgets it too, and lists filtered on it follow in turn.
+            self.dirty = True
+            self.refresh(self.state.set(name, self.widgets[name].value()) | self.cascading(name))
         for group, _node, members in self.group_boxes:
             group.setVisible(any(self.widgets[m].isVisibleTo(self) for m in members if m in self.widgets))
 
