@@ -5,6 +5,12 @@ joining syllables in Thai, Khmer, Burmese or Latin script; phone numbers, ID num
 addresses are random and marked as invented; dates follow one plausible timeline per
 case (birth ≤ recruitment ≤ exploitation ≤ exit ≤ registration).
 
+Categorical answers that shape k-anonymity and reports are drawn from a small table of
+invented, region-shaped weights (``synthetic_weights.yaml``): citizenship, countries of
+recruitment, exploitation and address concentrate on a few countries of the region with
+a long thin tail, recruitment is mostly at home, gender and exploitation types are
+skewed. Uniform draws over ~250 countries made every case unique, which no real batch is.
+
 Speed: a full generation walks the form in dependency order, evaluating relevance and
 retrying a value that breaks a constraint (~0.5 ms a case). For 100k cases that is too
 slow, so each form gets a pool of fully generated cases (built once, from a fixed seed),
@@ -14,11 +20,17 @@ free text and unconstrained categorical answers such as gender and countries.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from importlib import resources
 from typing import Any
+
+import yaml
 
 from tipintake.forms import values as v
 from tipintake.forms.expr import Context, Expr
@@ -46,16 +58,104 @@ _FAMILY = {
     "latin": (("Wira", "Surya", "Kusuma", "Halim", "Rahm", "Sant"), ("karta", "ndi", "wati", "ani", "oso", "ika")),
 }
 _PHONE = {"TH": "+66", "KH": "+855", "MM": "+95", "ID": "+62", "MY": "+60", "LA": "+856", "VN": "+84"}
-_REGION = ("TH", "TH", "KH", "MM", "MM", "LA", "VN", "ID", "MY", "PH", "CN", "BD")
-_DEST = ("TH", "TH", "TH", "MY", "MY", "ID", "KH", "MM", "CN", "SG", "AE", "JP", "KR", "TW")
 _STORIES = (
     "Synthetic record. The person described a job offer that turned out to be false.",
     "Synthetic record. Wages were withheld and documents were kept by the employer.",
     "Synthetic record. The person left with help from a co-worker and came to the shelter.",
 )
-_COUNTRY_ROLES = {"citizenship": _REGION, "country_of_recruitment": _REGION, "country_of_exploitation": _DEST}
+_COUNTRY_ROLES = frozenset({"citizenship", "country_of_recruitment", "country_of_exploitation"})
+WEIGHTS_FILE = "synthetic_weights.yaml"
 _FREE_ROLES = frozenset({"given_name", "family_name", "other_names", "phone", "id_number", "address",
                          "email", "narrative"})
+
+
+@dataclass(frozen=True)
+class _CountryRule:
+    """How one kind of country question is drawn (see synthetic_weights.yaml)."""
+
+    weights: dict[str, float]
+    rest: float = 0.0
+    same_as: str | None = None
+    same_share: float = 0.0
+    routes_from: str | None = None
+    routes_share: float = 0.0
+    routes: dict[str, dict[str, float]] = field(default_factory=dict)  # other answer → weights
+
+
+@functools.cache
+def _weights() -> tuple[dict[str, _CountryRule], dict[str, dict[str, float]]]:
+    """The weights table: country rules by question kind, choice weights by HTCDS element."""
+    text = resources.files("tipintake.forms").joinpath(WEIGHTS_FILE).read_text("utf-8")
+    data = yaml.load(text, Loader=yaml.BaseLoader)  # every scalar as text: NO stays Norway
+    countries = {
+        kind: _CountryRule({c: float(w) for c, w in rule.get("weights", {}).items()},
+                           float(rule.get("rest", 0)), rule.get("same_as"), float(rule.get("same_share", 0)),
+                           rule.get("routes_from"), float(rule.get("routes_share", 0)),
+                           {src: {c: float(w) for c, w in row.items()} for src, row in rule.get("routes", {}).items()})
+        for kind, rule in data.get("countries", {}).items()
+    }
+    choices = {element: {c: float(w) for c, w in table.items()} for element, table in data.get("choices", {}).items()}
+    return countries, choices
+
+
+def _country_kind(f: FormField) -> str | None:
+    """Which row of the weights table a country question follows (by role, never by name)."""
+    if f.role in _COUNTRY_ROLES:
+        return f.role
+    if f.standard.htcds == "prs_MailingCountry":
+        return "address_country"
+    return None
+
+
+Pick = Callable[[random.Random], str]
+
+
+def _picker(options: Sequence[str], weights: Sequence[float]) -> Pick:
+    """A fast weighted draw (one ``rng.random()`` and a bisection: deterministic per seed)."""
+    options = tuple(options)
+    cumulative = list(itertools.accumulate(weights))
+    total = cumulative[-1]
+    last = len(options) - 1
+    return lambda rng: options[min(bisect.bisect_right(cumulative, rng.random() * total), last)]
+
+
+def _country_picker(f: FormField) -> Pick | None:
+    """Region-weighted draws for a country question, or None when the table does not apply."""
+    kind = _country_kind(f)
+    rule = _weights()[0].get(kind or "")
+    if rule is None:
+        return None
+    if f.choices:
+        offered = [c.value for c in f.choices if c.value not in MISSING_CODES]
+    elif f.type is FieldType.TEXT:
+        offered = list(rule.weights)
+    else:
+        return None
+    listed = [c for c in offered if c in rule.weights]
+    if not listed:
+        return None  # a list of something else (provinces?): drawn like any select
+    others = [c for c in offered if c not in rule.weights]
+    tail = rule.rest / len(others) if others else 0.0
+    return _picker(offered, [rule.weights.get(c, tail) for c in offered])
+
+
+def _choice_weights(f: FormField, options: Sequence[str]) -> list[float] | None:
+    table = _weights()[1].get(f.standard.htcds or "")
+    return [table.get(c, 1.0) for c in options] if table else None
+
+
+def _weighted_sample(rng: random.Random, options: Sequence[str], weights: Sequence[float], count: int) -> list[str]:
+    """``count`` distinct options drawn by weight (without replacement)."""
+    options, weights = list(options), list(weights)
+    out = []
+    for _i in range(min(count, len(options))):
+        i = _picker(options, weights)(rng)
+        at = options.index(i)
+        out.append(options.pop(at))
+        weights.pop(at)
+        if not options or sum(weights) <= 0:
+            break
+    return out
 
 
 @dataclass(slots=True)
@@ -100,6 +200,8 @@ class _Plan:
     free: tuple[FormField, ...] = ()
     pool: list[dict[str, Any]] = field(default_factory=list)
     redraw: tuple[tuple[str, Callable[[random.Random, str], Any]], ...] = ()
+    # field, source field, share, allowed codes, per source code a draw (None: copy the source)
+    linked: tuple[tuple[str, str, float, frozenset[str], dict[str, Pick] | None], ...] = ()
     given: str | None = None
 
 
@@ -125,8 +227,10 @@ def _value(f: FormField, rng: random.Random, t: _Timeline, ctx: Context, choice_
         return "yes" if rng.random() < 0.92 else "no"
     if role == "interview_language" and f.choices:
         return {"th": "th", "km": "km", "my": "my"}.get(t.script, rng.choice(("id", "ms", "en")))
-    if role in _COUNTRY_ROLES and f.choice_values() >= set(_REGION):
-        return rng.choice(_COUNTRY_ROLES[role])
+    if _country_kind(f) is not None:
+        pick = _country_picker(f)
+        if pick is not None:
+            return pick(rng)
     if role in _FREE_ROLES or f.sensitivity in (Sensitivity.DIRECT_IDENTIFIER, Sensitivity.FREE_TEXT):
         return _free_text(f, rng, t)
     if f.is_select:
@@ -181,13 +285,16 @@ def _select(f: FormField, rng: random.Random, ctx: Context, choice_filter: Expr 
         real = choices
     if not real:
         return None
+    weights = _choice_weights(f, real)
     if f.type is FieldType.SELECT_MULTIPLE:
         if len(choices) > len(real) and rng.random() < 0.05:
             return ["unknown"] if "unknown" in choices else [rng.choice(choices)]
-        return sorted(rng.sample(real, min(len(real), rng.choice((1, 1, 2, 3)))), key=real.index)
+        count = rng.choice((1, 1, 2, 3))
+        chosen = _weighted_sample(rng, real, weights, count) if weights else rng.sample(real, min(len(real), count))
+        return sorted(chosen, key=real.index)
     if f.type is FieldType.YES_NO_UNKNOWN:
         return rng.choice(("yes", "no", "no", "yes", "unknown"))
-    return rng.choice(real)
+    return _picker(real, weights)(rng) if weights else rng.choice(real)
 
 
 def _generate(spec: FormSpec, rng: random.Random) -> dict[str, Any]:
@@ -273,6 +380,7 @@ def _plan(spec: FormSpec) -> _Plan:
              or (c.field.is_select and c.field.role is None and c.field.type is not FieldType.YES_NO_UNKNOWN))
     )
     plan = _Plan(spec, prog.units, free, redraw=tuple((f.name, _redrawer(f)) for f in free))
+    plan.linked = _links(spec, free)
     plan.given = next((f.name for f in free if f.role == "given_name"), None)
     seed_rng = random.Random(f"{spec.id}:{spec.version}")
     plan.pool = [_generate(spec, seed_rng) for _ in range(POOL_SIZE)]
@@ -282,6 +390,31 @@ def _plan(spec: FormSpec) -> _Plan:
     return plan
 
 
+def _links(spec: FormSpec, free: tuple[FormField, ...]) -> tuple[Any, ...]:
+    """Country questions that follow another one's answer for a share of cases.
+
+    ``same_as``: copy it (recruited at home); ``routes``: draw from its corridor row.
+    """
+    rules = _weights()[0]
+    kinds = {k: f.name for f in spec.fields() if (k := _country_kind(f)) is not None}
+    out: list[Any] = []
+    for f in free:
+        rule = rules.get(_country_kind(f) or "")
+        if rule is None:
+            continue
+        allowed = frozenset(f.choice_values())
+        if rule.same_as in kinds and rule.same_share > 0 and kinds[rule.same_as] != f.name:
+            out.append((f.name, kinds[rule.same_as], rule.same_share, allowed, None))
+        if rule.routes_from in kinds and rule.routes_share > 0 and kinds[rule.routes_from] != f.name:
+            table = {}
+            for src, row in rule.routes.items():
+                codes = [c for c in row if c in allowed] if f.choices else list(row)
+                if codes:
+                    table[src] = _picker(codes, [row[c] for c in codes])
+            out.append((f.name, kinds[rule.routes_from], rule.routes_share, allowed, table))
+    return tuple(out)
+
+
 def _redrawer(f: FormField) -> Callable[[random.Random, str], Any]:
     """A fast generator for a field nothing depends on (the per-case hot path)."""
     role = f.role
@@ -289,11 +422,15 @@ def _redrawer(f: FormField) -> Callable[[random.Random, str], Any]:
         return lambda rng, script: _name(rng, _SYLLABLES, script)
     if role == "family_name":
         return lambda rng, script: _name(rng, _FAMILY, script) or None
-    if role in _COUNTRY_ROLES and f.choice_values() >= set(_REGION):
-        options = _COUNTRY_ROLES[role]
-        return lambda rng, script: options[int(rng.random() * len(options))]
+    country = _country_picker(f)
+    if country is not None:
+        return lambda rng, script: country(rng)
     real = tuple(c.value for c in f.choices or () if c.value not in MISSING_CODES) or ("",)
     if f.is_select and f.type is FieldType.SELECT_ONE:
+        weights = _choice_weights(f, real)
+        if weights:
+            pick = _picker(real, weights)
+            return lambda rng, script: pick(rng)
         return lambda rng, script: real[int(rng.random() * len(real))]
     if f.type is FieldType.SELECT_MULTIPLE:
         order = {value: i for i, value in enumerate(real)}
@@ -335,6 +472,15 @@ def synthetic_answers(spec: FormSpec, rng: random.Random) -> dict[str, Any]:
         if name in case:
             value = draw(rng, script)
             if value is not None and value not in MISSING_CODES:
+                case[name] = value
+    # After every redraw, so the source answer is final: most people are recruited at home.
+    for name, source, share, allowed, routes in plan.linked:
+        if name in case and rng.random() < share:
+            value = case.get(source)
+            if routes is not None:
+                pick = routes.get(value)
+                value = pick(rng) if pick is not None else None
+            if value in allowed or (value is not None and not allowed):
                 case[name] = value
     return case
 
