@@ -31,6 +31,14 @@ def test_the_documented_example_is_valid():
     assert a.name == "regional-hub"
     assert a.generalisation.k == 5
     assert a.hub is not None and a.hub.url.startswith("https://")
+    assert a.generalisation.further == ("age_to_majority", "country_to_region")
+
+
+def test_the_further_generalisation_ladder_defaults_on_and_can_be_switched_off():
+    assert agreement().generalisation.further == ("age_to_majority", "country_to_region")
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "further: [age_to_majority, country_to_region]", "further: []")
+    assert parse_agreement(text).generalisation.further == ()
 
 
 def test_agreements_are_added_listed_and_loaded_from_the_data_folder(tmp_path):
@@ -59,6 +67,11 @@ def _broken(tmp_path: Path, old: str, new: str) -> Path:
     ("name: regional-hub", "name: Regional Hub!", "name"),
     ("schedule:", "cadence:", "cadence"),
     ("url: https://hub.example.org/", "url: http://hub.example.org/", "hub.url"),
+    ("further: [age_to_majority, country_to_region]", "further: [age_to_majority, city_to_moon]",
+     "generalisation.further"),
+    ("further: [age_to_majority, country_to_region]", "further: [age_to_majority, age_to_majority]",
+     "generalisation.further"),
+    ("suppression_limit: 0.05", "suppression_limit: 1.5", "generalisation.suppression_limit"),
 ])
 def test_a_mistake_names_the_file_line_and_field(tmp_path, old, new, field):
     path = _broken(tmp_path, old, new)

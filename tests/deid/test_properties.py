@@ -118,3 +118,41 @@ def test_the_same_input_gives_the_same_plan(p):
         return ([r.model_dump() for r in plan.records], plan.withdrawals, sorted(plan.ledger), report)
 
     assert dump(first) == dump(second)
+
+
+LADDER_Q = ("yearOfRegistration", "gender", "ageBroad", "citizenship", "CountryOfExploitation")
+_country = st.sampled_from(["MM", "MM", "MM", "TH", "TH", "KH", "LA", "VN", "ID", "MY", "CN", "IN",
+                            "AE", "SA", "US", "NG", "FR", "unknown", None])
+_row = st.fixed_dictionaries({
+    "yearOfRegistration": st.sampled_from([2024, 2025]),
+    "gender": st.sampled_from(["Female", "Female", "Male", None]),
+    "ageBroad": st.sampled_from(["9--17", "18--20", "21--23", "30--38", "48+", None]),
+    "citizenship": _country,
+    "CountryOfExploitation": _country,
+})
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(_row, max_size=120), k=st.integers(2, 8),
+       limit=st.sampled_from([0.0, 0.05, 0.5]),
+       further=st.sampled_from([(), ("age_to_majority", "country_to_region"),
+                                ("country_to_region", "age_to_majority"), ("country_to_region",)]))
+def test_the_ladder_keeps_k_and_recodes_each_value_alike_in_the_whole_batch(rows, k, limit, further):
+    from tipintake.deid.risk import anonymise
+
+    out = anonymise(rows, [{} for _ in rows], LADDER_Q, (), k, further=further, suppression_limit=limit)
+    kept = [out.values[i] for i in out.kept]
+    groups = Counter(tuple(r.get(q) for q in LADDER_Q) for r in kept)
+    assert all(n >= k for n in groups.values())
+    assert sorted(out.kept + out.suppressed_k) == list(range(len(rows)))
+    for element in ("citizenship", "CountryOfExploitation"):  # only the ladder changes countries
+        became: dict = {}
+        for before, after in zip(rows, out.values, strict=True):
+            assert became.setdefault(before[element], after[element]) == after[element]
+    # Same input in another order, same outcome per record.
+    order = list(range(len(rows)))
+    random.Random(len(rows)).shuffle(order)
+    again = anonymise([rows[i] for i in order], [{} for _ in rows], LADDER_Q, (), k, further=further,
+                      suppression_limit=limit)
+    assert [again.values[j] for j in range(len(rows))] == [out.values[i] for i in order]
+    assert again.further == out.further

@@ -58,6 +58,17 @@ def test_direct_identifiers_are_caught_whatever_their_case():
     assert vocabulary.problem({"gender": "Male", "isForcedLabour": None, "citizenship": "refused"}) is None
 
 
+def test_the_hub_accepts_every_value_the_further_generalisation_can_produce():
+    ladder = pytest.importorskip("tipintake.deid.ladder")
+    vocabulary = load_vocabulary()
+    for name in ladder.region_names():
+        assert vocabulary.problem({"citizenship": name, "CountryOfExploitation": name}) is None
+    for band in (ladder.MINOR, ladder.ADULT):
+        assert vocabulary.problem({"ageBroad": band}) is None
+    assert vocabulary.problem({"citizenship": "Atlantis"}) is not None
+    assert vocabulary.problem({"gender": "Asia"}) is not None  # regions are countries only
+
+
 def test_released_variables_are_the_forms_ctdc_columns():
     ctdc = pytest.importorskip("tipintake.forms.ctdc")
     assert load_vocabulary().released == list(ctdc.CTDC_COLUMNS)

@@ -33,6 +33,7 @@ from pydantic import (
     model_validator,
 )
 
+from tipintake.deid.ladder import DEFAULT_SUPPRESSION_LIMIT, STEPS, Step
 from tipintake.errors import NotFound, UserError
 from tipintake.i18n import _
 
@@ -93,6 +94,19 @@ class Generalisation(BaseModel):
     quasi_identifiers: tuple[str, ...] = ("yearOfRegistration", "gender", "ageBroad",
                                           "citizenship", "CountryOfExploitation")
     sensitive_attributes: tuple[str, ...] = ()
+    # Batch-wide recodings tried, in order, before a record is suppressed (deid.ladder);
+    # [] switches them off.
+    further: tuple[Step, ...] = STEPS
+    # Share of a batch that may be suppressed rather than coarsening every record's age band
+    # (0: coarsen whenever anything would be suppressed).
+    suppression_limit: float = Field(default=DEFAULT_SUPPRESSION_LIMIT, ge=0.0, le=1.0)
+
+    @field_validator("further")
+    @classmethod
+    def _once(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("each step may be listed once")
+        return value
 
     @field_validator("quasi_identifiers", "sensitive_attributes")
     @classmethod
@@ -189,6 +203,9 @@ class Agreement(BaseModel):
             (_("Places"), g.place_precision),
             (_("Date shifting"), shift),
             (_("k-anonymity"), str(g.k) + (f", l = {g.l}" if g.l else "")),
+            (_("Generalised further before suppression"),
+             _("{steps} (while more than {limit} % would be suppressed)").format(
+                 steps=", ".join(g.further), limit=round(g.suppression_limit * 100, 1)) if g.further else _("no")),
             (_("Quasi-identifiers"), ", ".join(g.quasi_identifiers)),
             (_("Sensitive attributes"), ", ".join(g.sensitive_attributes) or "-"),
             (_("Schedule"), self.schedule),

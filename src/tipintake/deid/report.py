@@ -41,7 +41,8 @@ class RiskReport:
     blocked: list[Blocked] = field(default_factory=list)
     suppressed_k: int = 0
     suppressed_l: int = 0
-    generalised: dict[str, int] = field(default_factory=dict)
+    generalised: dict[str, int] = field(default_factory=dict)  # element → records sent generalised
+    further: dict[str, int] = field(default_factory=dict)  # ladder step → records it recoded
     shared: int = 0
     withdrawals: int = 0
     unique_before: int = 0
@@ -85,6 +86,11 @@ class RiskReport:
             _("  records unique on these before treatment: {n}; in groups smaller than k: {m}").format(
                 n=self.unique_before, m=self.below_k_before),
         ]
+        labels = {"country_to_region": _("rare countries → UN M49 sub-region or region"),
+                  "age_to_majority": _("age bands → under 18 / 18 and over")}
+        for step, n in self.further.items():  # in ladder order
+            out.append(_("  generalised further, {step}: {n} records").format(
+                step=labels.get(step, step), n=n))
         for element, n in sorted(self.generalised.items()):
             out.append(_("  generalised further: {element} in {n} records").format(element=element, n=n))
         out.append(_("  suppressed (group smaller than k): {n}").format(n=self.suppressed_k))

@@ -1,13 +1,23 @@
-"""Risk check of a batch: k-anonymity with local generalisation and suppression, l-diversity.
+"""Risk check of a batch: k-anonymity with generalisation and suppression, l-diversity.
 
 Records are grouped by their values of the agreement's quasi-identifiers (a missing
-value is a value of its own). A record in a group smaller than k is first generalised
-one step (year-month → year, first administrative level → country), then its age band
-is blanked (the majority flags stay), and if its group is still smaller than k it is
-suppressed from this batch (it may go in a later, larger one). Records in groups of k
-or more are never changed, so every group that was large enough stays so. With ``l``
-set, a group whose sensitive attribute takes fewer than l distinct values is
-suppressed too. Pure functions over plain dicts; ~1 µs per record.
+value is a value of its own). While records sit in groups smaller than k:
+
+1. each such record is generalised one step (year-month → year, first administrative
+   level → country) — the precision the agreement allowed, given up where it singles out;
+2. the further-generalisation ladder (``deid.ladder``, the agreement's
+   ``generalisation.further``) recodes values batch-wide: while more than
+   ``suppression_limit`` of the batch still fails, every age band to its majority band;
+   rare countries to their UN M49 sub-region, then region;
+3. a record still failing has its age band blanked (the majority flags stay), and if its
+   group is still smaller than k it is suppressed from this batch (it may go in a later,
+   larger one).
+
+Steps 1 and 3 change only failing records; step 2 replaces a value by the same coarser
+value everywhere. Either way groups only merge or lose failing members, so every group of
+k or more stays so and the kept records are k-anonymous. With ``l`` set, a group whose
+sensitive attribute takes fewer than l distinct values is suppressed too. Pure functions
+over plain dicts; ~1 µs per record.
 """
 
 from __future__ import annotations
@@ -17,6 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
+
+from tipintake.deid.ladder import COSTLY_STEPS, DEFAULT_SUPPRESSION_LIMIT, STEPS, Step, recoding
 
 # Blanked at the second step, most identifying first.
 LAST_RESORT = ("ageBroad", "majorityStatusAtExploit", "majorityEntry")
@@ -64,7 +76,8 @@ class RiskOutcome:
     values: list[dict[str, Any]]  # final values of every input record (kept or not)
     suppressed_k: list[int] = field(default_factory=list)
     suppressed_l: list[int] = field(default_factory=list)
-    generalised: dict[str, int] = field(default_factory=dict)  # element → records changed
+    generalised: dict[str, int] = field(default_factory=dict)  # element → kept records changed
+    further: dict[str, int] = field(default_factory=dict)  # ladder step → records it recoded
     unique_before: int = 0  # records alone in their group before treatment
     below_k_before: int = 0  # records in groups smaller than k before treatment
     classes: int = 0
@@ -73,8 +86,15 @@ class RiskOutcome:
 
 
 def anonymise(values: Sequence[dict[str, Any]], coarser: Sequence[dict[str, Any]],
-              quasi: Sequence[str], sensitive: Sequence[str], k: int, l: int | None = None) -> RiskOutcome:  # noqa: E741
-    """Make a batch k-anonymous over ``quasi`` (and l-diverse when ``l`` is set)."""
+              quasi: Sequence[str], sensitive: Sequence[str], k: int, l: int | None = None,  # noqa: E741
+              further: Sequence[Step] = STEPS,
+              suppression_limit: float = DEFAULT_SUPPRESSION_LIMIT) -> RiskOutcome:
+    """Make a batch k-anonymous over ``quasi`` (and l-diverse when ``l`` is set).
+
+    ``further`` is the ladder of batch-wide recodings tried before suppression (see
+    ``deid.ladder``); a rung that recodes every record (``age_to_majority``) runs only
+    while more than ``suppression_limit`` (a share of the batch) would be suppressed.
+    """
     quasi = tuple(quasi)
     n = len(values)
     final = list(values)
@@ -84,13 +104,16 @@ def anonymise(values: Sequence[dict[str, Any]], coarser: Sequence[dict[str, Any]
     outcome.unique_before = sum(1 for c in counts.values() if c == 1)
     outcome.below_k_before = sum(c for c in counts.values() if c < k)
     blank = tuple(q for q in LAST_RESORT if q in quasi)
-    for step in (1, 2):
+    for stage in ("precision", "further", "blank"):
         small = [i for i in range(n) if counts[keys[i]] < k]
         if not small:
             break
+        if stage == "further":
+            _climb(further, final, keys, counts, quasi, k, suppression_limit, outcome.further)
+            continue
         for i in small:
             v = dict(final[i])
-            if step == 1:
+            if stage == "precision":
                 for q in quasi:
                     if q in coarser[i]:
                         v[q] = coarser[i][q]
@@ -132,6 +155,72 @@ def anonymise(values: Sequence[dict[str, Any]], coarser: Sequence[dict[str, Any]
     outcome.k_achieved = min(final_counts.values()) if final_counts else None
     outcome.l_achieved = {s: l_diversity(kept_rows, quasi, s) for s in sensitive}
     return outcome
+
+
+def _climb(further: Sequence[Step], final: list[dict[str, Any]], keys: list[tuple[Any, ...]],
+           counts: Counter, quasi: tuple[str, ...], k: int, limit: float, done: dict[str, int]) -> None:
+    """Climb the ladder: its steps in order, again from the top while one of them helped.
+
+    A country goes one level per pass (country → sub-region → region), so a sub-region is
+    formed first and only the still-failing ones go further; each pass coarsens at least
+    one value, so the climb ends after a few passes. ``done`` gets, per step, the number
+    of distinct records it recoded.
+    """
+    n = len(final)
+    touched: dict[str, set[int]] = {}
+    progress = True
+    while progress:
+        progress = False
+        for step in further:
+            failing = sum(1 for key in keys if counts[key] < k)
+            if not failing:
+                return
+            if step in COSTLY_STEPS and failing <= limit * n:
+                continue  # recodes every record: suppressing this few costs the hub less
+            changed: list[int] = []
+            for reach in ((1, 2) if step == "country_to_region" else (1,)):
+                changed = _recode(step, final, keys, counts, quasi, k, failing, reach)
+                if changed:
+                    break
+            if changed:
+                touched.setdefault(step, set()).update(changed)
+                done[step] = len(touched[step])
+                progress = True
+
+
+def _recode(step: Step, final: list[dict[str, Any]], keys: list[tuple[Any, ...]], counts: Counter,
+            quasi: tuple[str, ...], k: int, failing: int, reach: int = 1) -> list[int]:
+    """Apply one ladder step batch-wide when it lowers the number of failing records.
+
+    Updates ``final``, ``keys`` and ``counts`` in place and returns the records recoded
+    (none when the step changes nothing or saves no one, in which case nothing is touched).
+    """
+    mapping = recoding(step, final, counts, quasi, k, reach)
+    if not mapping:
+        return []
+    where = [(quasi.index(e), e, m) for e, m in mapping.items()]
+    new: dict[int, tuple[dict[str, Any], tuple[Any, ...]]] = {}
+    for i, row in enumerate(final):
+        key = keys[i]
+        hit = [(pos, e, m[key[pos]]) for pos, e, m in where if key[pos] in m]
+        if hit:
+            v = dict(row)
+            kl = list(key)
+            for pos, e, coarse in hit:
+                v[e] = kl[pos] = coarse
+            new[i] = (v, tuple(kl))
+    trial = Counter(counts)
+    for i, (_v, key) in new.items():
+        trial[keys[i]] -= 1
+        trial[key] += 1
+    trial_keys = [new[i][1] if i in new else keys[i] for i in range(len(final))]
+    if sum(1 for key in trial_keys if trial[key] < k) >= failing:
+        return []  # coarser data, no one saved: not worth it
+    for i, (v, key) in new.items():
+        final[i], keys[i] = v, key
+    counts.clear()
+    counts.update(+trial)
+    return list(new)
 
 
 def _hashable(value: Any) -> Any:

@@ -223,9 +223,11 @@ def _assess(inputs: Iterable[CaseInput], agreement: Agreement, secret: bytes, *,
         cands.append((case, pseudonym(secret, case.case_id)))
         values.append(out)
         coarser.append(coarse)
-    risk = anonymise(values, coarser, g.quasi_identifiers, g.sensitive_attributes, g.k, g.l)
+    risk = anonymise(values, coarser, g.quasi_identifiers, g.sensitive_attributes, g.k, g.l,
+                     further=g.further, suppression_limit=g.suppression_limit)
     report.suppressed_k, report.suppressed_l = len(risk.suppressed_k), len(risk.suppressed_l)
     report.generalised, report.unique_before = risk.generalised, risk.unique_before
+    report.further = risk.further
     report.below_k_before, report.classes = risk.below_k_before, risk.classes
     report.k_achieved, report.l_achieved = risk.k_achieved, risk.l_achieved
     kept = sorted(risk.kept, key=lambda i: cands[i][1])  # by pseudonym: no trace of store order

@@ -54,6 +54,7 @@ class Vocabulary(BaseModel):
     version: int
     k: int = Field(ge=2)
     missing_values: list[str]
+    regions: list[str] = Field(default_factory=list)  # accepted wherever a country is (UN M49)
     elements: list[Element]
     identifiers: list[str]
 
@@ -72,6 +73,10 @@ class Vocabulary(BaseModel):
     @cached_property
     def by_name(self) -> dict[str, Element]:
         return {e.name: e for e in self.elements}
+
+    @cached_property
+    def region_set(self) -> frozenset[str]:
+        return frozenset(self.regions)
 
     @cached_property
     def identifier_names(self) -> frozenset[str]:
@@ -110,7 +115,7 @@ class Vocabulary(BaseModel):
         if kind == "code":
             return isinstance(value, str) and value in (element.values or ())
         if kind == "country":
-            return isinstance(value, str) and bool(_COUNTRY.match(value))
+            return isinstance(value, str) and (bool(_COUNTRY.match(value)) or value in self.region_set)
         if value == "":  # a concatenation of all-zero flags: known, and none applies
             return True
         items = value.split(";") if isinstance(value, str) else value
