@@ -7,6 +7,7 @@ one, so that destroying it on lock destroys every widget that shows a record.
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from tipintake.i18n import LANGUAGES, _, current_language
@@ -61,6 +62,10 @@ class MainWindow(Retranslatable, QMainWindow):
         for entry in self.registered:  # a page that works unseen is built soon after sign-in
             if entry.background:
                 QTimer.singleShot(2000, self, lambda key=entry.key: self.page(key))
+        # The case list above is filled by now; the reports' first pass (about 1.4 s on 100k
+        # cases) starts a little later so that it never competes with the list being painted.
+        self.reports_cancel: threading.Event | None = None
+        QTimer.singleShot(REPORTS_WARM_MS, self, self.warm_reports)
         central = QWidget()
         row = QHBoxLayout(central)
         row.addWidget(self.nav)
@@ -199,6 +204,20 @@ class MainWindow(Retranslatable, QMainWindow):
                 return widget
         return None
 
+    def warm_reports(self) -> None:
+        """Compute the report summaries in the background, so the dashboard opens at once.
+
+        Only for a user who has a report page; at low priority; failures stay silent (the
+        page computes and reports its own errors when opened); lock cancels it.
+        """
+        if self.locking or self.reports_cancel is not None:
+            return
+        if not any(entry.key in REPORT_PAGES for entry in self.registered):
+            return
+        self.reports_cancel = threading.Event()
+        operations.run(warm_reports, self.session, self.reports_cancel,
+                       on_error=lambda _exc: None, pool_priority=-1)
+
     def show_page(self, key: str) -> None:
         """Switch the navigation to ``key``."""
         for i, page in enumerate(self.registered):
@@ -275,6 +294,14 @@ class MainWindow(Retranslatable, QMainWindow):
     def before_lock(self) -> None:
         """Save open drafts, then forget every record on screen."""
         self.locking = True
+        if self.reports_cancel is not None:
+            # A warm-up under way stops at its next progress report; one that finished
+            # before the flag was seen left summaries in memory: they go now (and the
+            # warm-up clears again if it finishes after this).
+            self.reports_cancel.set()
+            from tipintake.reports import clear_cache
+
+            clear_cache()
         for window in list(self.children_windows):
             closer = getattr(window, "before_lock", None)
             if closer is not None:
@@ -293,6 +320,37 @@ class MainWindow(Retranslatable, QMainWindow):
             self.locking = True
             self.controller.quit()
         event.accept()
+
+
+REPORTS_WARM_MS = 1000
+REPORT_PAGES = ("dashboard", "quality")
+
+
+class _Cancelled(Exception):
+    """The session was locked while the reports were warming up."""
+
+
+def warm_reports(session: Session, cancel: threading.Event) -> bool:
+    """Fill the in-memory report summaries (in a pool thread); False when cancelled by lock."""
+    from tipintake import reports
+
+    def progress(_done: int, _total: int) -> None:
+        if cancel.is_set():
+            raise _Cancelled
+
+    # No lower thread priority: a dashboard opened meanwhile waits for this very pass (one
+    # refresh at a time), so it must not be starved on a busy machine; the low priority is
+    # the pool's queue (``pool_priority``), where work a person asked for goes first.
+    try:
+        if cancel.is_set():
+            return False
+        reports.summaries(session, progress=progress)
+        return True
+    except _Cancelled:
+        return False
+    finally:
+        if cancel.is_set():
+            reports.clear_cache()  # locked meanwhile: nothing decrypted may outlive the session
 
 
 def role_label(role: str) -> str:

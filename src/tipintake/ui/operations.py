@@ -59,8 +59,13 @@ _running: set[Operation] = set()
 
 def run(fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
-        on_progress: Callable[[int, int], None] | None = None, **kwargs: Any) -> Operation:
-    """Run ``fn(*args, **kwargs)`` off the GUI thread; callbacks run on the GUI thread."""
+        on_progress: Callable[[int, int], None] | None = None, pool_priority: int = 0,
+        **kwargs: Any) -> Operation:
+    """Run ``fn(*args, **kwargs)`` off the GUI thread; callbacks run on the GUI thread.
+
+    ``pool_priority`` below 0 lets work a person asked for meanwhile start first when
+    every pool thread is busy (work done ahead of need, such as warming the reports).
+    """
     op = Operation(fn, *args, with_progress=on_progress is not None, **kwargs)
     _running.add(op)
 
@@ -79,7 +84,7 @@ def run(fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | Non
     op.signals.failed.connect(lambda exc: finish(on_error, exc))
     if on_progress is not None:
         op.signals.progress.connect(on_progress)
-    QThreadPool.globalInstance().start(op)
+    QThreadPool.globalInstance().start(op, pool_priority)
     return op
 
 
