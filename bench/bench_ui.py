@@ -194,6 +194,9 @@ def main() -> int:
     app.processEvents()
     main_window = ctl.open_session(Store(store_dir).unlock(USER, PASSPHRASE))
     app.processEvents()
+    # Memory of the everyday workflow (100k cases, the list shown), before any report is built.
+    rss_cases = rss_mb()
+    cases_total = main_window.session.cases.count()
     dashboard_at_once = open_dashboard(main_window)
     run_loop(1500)  # the warm-up's timer fires meanwhile and finds the summaries ready
     settle()
@@ -203,7 +206,9 @@ def main() -> int:
     main_window = ctl.open_session(session)
     app.processEvents()
     run_loop(3000)
-    warm_started = main_window.reports_cancel is not None
+    from tipintake.ui.main_window import WARM_UP_MAX_CASES
+
+    warm_started = main_window.reports_cancel is not None and cases_total <= WARM_UP_MAX_CASES
     dashboard_after_3s = open_dashboard(main_window)
     settle()
     cases = main_window.page("cases")
@@ -318,8 +323,9 @@ def main() -> int:
     form.finished = True
     form.close()
 
-    # 6. Memory after all of the above.
-    rows.append(("resident memory (MB)", rss_mb(), float(base_rss[0]), "MB"))
+    # 6. Memory: signed in with the case list (the target), and after everything above.
+    rows.append(("resident memory (MB)", rss_cases, float(base_rss[0]), "MB"))
+    rows.append(("memory after reports, form, typing", rss_mb(), float(base_rss[0]), "MB"))
 
     load = os.getloadavg()[0]
     print(f"\nDesktop app, {cases.model.total:,} cases in {store_dir.relative_to(ROOT)}, "
@@ -333,8 +339,8 @@ def main() -> int:
         print(f"{name:34} {shown(value):>10} {shown(baseline):>10} {value / baseline:6.1f}× {tgt:>8}  {ok}")
     print(f"{'unlock → list, each of 3 runs':34} " + ", ".join(f"{t * 1000:.0f}ms" for t in unlock_times))
     print(f"{'dashboard opened at once':34} {dashboard_at_once * 1000:8.1f}ms  (the baseline above; "
-          f"reports warm-up {'ran' if warm_started else 'did NOT run'} in the 3 s)")
-    print(f"{'':34} (resident memory includes the reports' in-memory summaries and a dashboard)")
+          f"reports warm-up {'ran' if warm_started else 'skipped: above the warm-up size'} in the 3 s)")
+    print(f"{'':34} (resident memory: signed in, case list shown, no report built yet)")
     print(f"{'warm-up behind the unlock screen':34} {warm * 1000:8.1f}ms")
     print(f"{'unlock → list with no warm-up':34} {no_warmup * 1000:8.1f}ms  (unlocking at once)")
     print(f"{'next page of 200 rows (median)':34} {statistics.median(page_times) * 1000:8.1f}ms")

@@ -323,6 +323,7 @@ class MainWindow(Retranslatable, QMainWindow):
 
 
 REPORTS_WARM_MS = 1000
+WARM_UP_MAX_CASES = 20_000
 REPORT_PAGES = ("dashboard", "quality")
 
 
@@ -344,6 +345,11 @@ def warm_reports(session: Session, cancel: threading.Event) -> bool:
     try:
         if cancel.is_set():
             return False
+        if session.cases.count() > WARM_UP_MAX_CASES:
+            # Summaries held from sign-in cost about 1 KB a case whether or not anyone opens
+            # a report; above this size the dashboard computes them when it is first opened
+            # (under a second at 100k cases) and the app stays within its memory budget.
+            return True
         reports.summaries(session, progress=progress)
         return True
     except _Cancelled:
