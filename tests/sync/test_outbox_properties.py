@@ -6,6 +6,7 @@ import re
 import uuid
 
 import pyrage
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -71,11 +72,8 @@ def test_outbox_states_only_move_forward_and_sequences_have_no_gaps(session, ste
             outbox.acknowledge(partner, _receipt(session, batch_id, HUB_KEY), hub_public)
             model[batch_id] = ACKNOWLEDGED
         else:  # a receipt signed by another key changes nothing
-            try:
+            with pytest.raises(BatchRejected):
                 outbox.acknowledge(partner, _receipt(session, batch_id, OTHER_KEY), hub_public)
-                raise AssertionError("a forged receipt was accepted")
-            except BatchRejected:
-                pass
         entries = outbox.entries(partner)
         assert {e.batch_id: e.state for e in entries} == model
         assert [e.sequence for e in entries] == list(range(1, len(entries) + 1))

@@ -84,9 +84,7 @@ def tokenize(text: str) -> list[Token]:
         kind = m.lastgroup or ""
         if kind == "refname":
             kind = "ref"
-        if kind == "ws":
-            pass
-        elif kind == "ref":
+        if kind == "ref":
             name = m["refname"]
             if not _NAME_RE.match(name):
                 raise ExprError(
@@ -95,7 +93,7 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("ref", name, pos))
         elif kind == "string":
             tokens.append(Token("string", m.group(0)[1:-1], pos))
-        else:
+        elif kind != "ws":  # white space separates tokens and is not one
             tokens.append(Token(kind, m.group(0), pos))
         pos = m.end()
     tokens.append(Token("end", "", len(text)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -31,8 +32,7 @@ def fsync_dir(folder: Path) -> None:
     except OSError:
         return
     try:
-        os.fsync(dfd)
-    except OSError:
-        pass
+        with contextlib.suppress(OSError):  # some file systems cannot fsync a folder
+            os.fsync(dfd)
     finally:
         os.close(dfd)

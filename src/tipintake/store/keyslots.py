@@ -10,6 +10,7 @@ lists user names from it) and holds no case data.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import secrets
@@ -164,7 +165,5 @@ class SlotFile:
 def ensure_private_dir(path: Path) -> None:
     """Create the data folder readable by its owner only."""
     path.mkdir(parents=True, exist_ok=True)
-    try:
+    with contextlib.suppress(OSError):  # e.g. a FAT-formatted folder has no permissions
         os.chmod(path, 0o700)
-    except OSError:
-        pass
