@@ -22,7 +22,7 @@ from tipintake.ui.qt import (
     Signal,
 )
 from tipintake.ui.translator import Retranslatable
-from tipintake.ui.widgets import ERROR_COLOUR, set_text_colour
+from tipintake.ui.widgets import problem_label
 from tipintake.ui.widgets.passphrase import PassphraseFields
 
 if TYPE_CHECKING:
@@ -58,10 +58,7 @@ class RecoveryDialog(Retranslatable, QDialog):
         self.key_label = QLabel()
         self.key_label.setBuddy(self.key)
         self.passphrase = PassphraseFields()
-        self.problem = QLabel()
-        self.problem.setObjectName("problem")
-        self.problem.setWordWrap(True)
-        set_text_colour(self.problem, ERROR_COLOUR)
+        self.problem = problem_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.try_recover)

@@ -27,7 +27,7 @@ from tipintake.ui.qt import (
     Signal,
 )
 from tipintake.ui.translator import LANGUAGE_NAMES, Retranslatable
-from tipintake.ui.widgets import ERROR_COLOUR, set_text_colour
+from tipintake.ui.widgets import problem_label
 from tipintake.ui.widgets.passphrase import PassphraseFields
 
 if TYPE_CHECKING:
@@ -89,10 +89,7 @@ class AdminPage(Retranslatable, QWizardPage):
         self.user_label = QLabel()
         self.user_label.setBuddy(self.username)
         self.passphrase = PassphraseFields()
-        self.problem = QLabel()
-        self.problem.setObjectName("problem")
-        self.problem.setWordWrap(True)
-        set_text_colour(self.problem, ERROR_COLOUR)
+        self.problem = problem_label()
         self.passphrase.insert_rows([(self.user_label, self.username)])
         box = QVBoxLayout(self)
         box.addWidget(self.passphrase)

@@ -30,7 +30,7 @@ from tipintake.ui.qt import (
     QWidget,
 )
 from tipintake.ui.translator import LANGUAGE_NAMES, Retranslatable
-from tipintake.ui.widgets import ERROR_COLOUR, set_text_colour
+from tipintake.ui.widgets import problem_label
 from tipintake.ui.widgets.passphrase import PassphraseFields
 
 if TYPE_CHECKING:
@@ -55,10 +55,7 @@ class UserDialog(Retranslatable, QDialog):
             self.language.addItem(LANGUAGE_NAMES[code], code)
         self.language.setCurrentIndex(LANGUAGES.index(current_language()))
         self.passphrase = PassphraseFields()
-        self.problem = QLabel()
-        self.problem.setObjectName("problem")
-        self.problem.setWordWrap(True)
-        set_text_colour(self.problem, ERROR_COLOUR)
+        self.problem = problem_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)

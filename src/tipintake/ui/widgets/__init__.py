@@ -12,3 +12,14 @@ def set_text_colour(widget: object, colour: str) -> None:
 
 ERROR_COLOUR = "#a40000"
 HINT_COLOUR = "#555555"
+
+
+def problem_label() -> object:
+    """The red, wrapping line under a dialog's fields that says what is wrong."""
+    from tipintake.ui.qt import QLabel
+
+    label = QLabel()
+    label.setObjectName("problem")  # tests find it by this name
+    label.setWordWrap(True)
+    set_text_colour(label, ERROR_COLOUR)
+    return label
